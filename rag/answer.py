@@ -1,0 +1,362 @@
+"""Answer a question: retrieve, gate, generate (streamed), verify, else quote the article or abstain."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from rag.config import Settings
+from rag.llm import describe, stream_text
+from rag.question import Question, classify, clean
+from rag.retrieve import GateDecision, Hit, Retriever, answers_type
+from rag.text import STOPWORDS, content_stems, content_words, names, words
+from rag.verify import Claim, check_support, split_claims
+
+log = logging.getLogger(__name__)
+
+_TYPE_NAMES = {"person": "a name", "time": "a date or time", "number": "a number",
+               "place": "a place"}
+MAX_QUOTES = 2
+QUOTE_MARGIN = 0.9  # a second passage is quoted when it scores within 10% of the best
+CONTEXT_MARGIN = 0.2  # passages shown to the model score within this of the best
+LEXICAL_WEIGHT = 0.3  # weight of the question's own words in ranking passages for the answer
+NAME_BONUS = 0.05  # per new name (up to 3) in a passage, for 'which' and 'who' questions
+MIN_NEW_WORDS = 2  # a generated sentence must say at least this much beyond the question
+_SENTENCE_DONE = re.compile(r"(?<![A-Z]\.[A-Z])[.!?](?:\s*\[[\d,;\s]+\])*\s+(?=[A-Z0-9“\"'(])")
+SUMMARY_SENTENCES = 5  # passages quoted in a summary
+
+
+def _prompt(name: str) -> str:
+    return resources.files("rag").joinpath("prompts", name).read_text(encoding="utf-8").strip()
+
+
+SYSTEM_PROMPT = _prompt("answer_system.txt")
+USER_PROMPT = _prompt("answer_user.txt")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited span of a source file: text == file_text[start:end]."""
+
+    n: int
+    source: str
+    section: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Answer:
+    """The reply to one question, as printed by `rag ask --json`."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    backend: str
+    timings_ms: dict[str, float]
+    mode: str  # "generated", "quoted", "summary", "abstained" or "refused"
+    reason: str = ""
+    # (source, start, end) of the passages retrieved, best first: for evaluation, not printed.
+    retrieved: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The JSON contract of DESIGN.md (plus `mode` and `reason`)."""
+        out = asdict(self)
+        del out["retrieved"]
+        return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a streamed answer: a status line, a verified sentence, or the final answer."""
+
+    kind: str  # "status", "sentence" or "answer"
+    text: str = ""
+    answer: Answer | None = None
+
+
+@dataclass
+class _Draft:
+    """Sentences accepted so far and the passages they cite, numbered in order of first use."""
+
+    sentences: list[str] = field(default_factory=list)
+    cited: list[Document] = field(default_factory=list)
+    stems: list[set[str]] = field(default_factory=list)
+
+    def add(self, text: str, passages: list[Document], quote: bool = False) -> str | None:
+        """Append a sentence with its citation markers; None when it repeats an earlier one."""
+        seen = set(words(text)) - STOPWORDS
+        if any(seen <= earlier for earlier in self.stems):
+            return None
+        numbers = []
+        for p in passages:
+            if p not in self.cited:
+                self.cited.append(p)
+            numbers.append(self.cited.index(p) + 1)
+        body = f"“{text}”" if quote else text
+        sentence = body + " " + "".join(f"[{n}]" for n in numbers)
+        self.sentences.append(sentence)
+        self.stems.append(seen)
+        return sentence
+
+    def citations(self) -> list[Citation]:
+        return [_citation(i + 1, p) for i, p in enumerate(self.cited)]
+
+
+def _citation(n: int, passage: Document) -> Citation:
+    m = passage.metadata
+    return Citation(n, m["source"], m["section"], int(m["start"]), int(m["end"]),
+                    passage.page_content)
+
+
+class Answerer:
+    """The question-answering pipeline over one index and one chat model."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, model: BaseChatModel) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.model = model
+        self.backend = f"{settings.backend}:{describe(model)}"
+        self._vectors: dict[tuple[str, int, int], np.ndarray] = {}
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        """The final answer (see `stream` for the steps); raises QuestionError on bad input."""
+        for event in self.stream(question, history):
+            if event.answer is not None:
+                return event.answer
+        raise AssertionError("stream() always ends with an answer event")
+
+    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[Event]:
+        """Status lines, then each verified sentence as soon as it is checked, then the answer."""
+        t0 = time.perf_counter()
+        q = classify(clean(question))
+        yield Event("status", "Searching the article...")
+        query = _retrieval_query(q, history or [])
+        q_vector = self.retriever.embed(q.text)
+        query_vector = q_vector if query == q.text else self.retriever.embed(query)
+        hits = self.retriever.search(query, self.settings.top_k, vector=query_vector)
+        relevance = max((h.dense for h in hits), default=0.0)
+        decision = self.retriever.gate(q, hits, relevance, self.settings.min_relevance)
+        timings = {"retrieve": _ms(t0), "generate": 0.0, "verify": 0.0}
+        retrieved = [(h.passage.metadata["source"], int(h.passage.metadata["start"]),
+                      int(h.passage.metadata["end"])) for h in hits]
+        if not decision.answer:
+            yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
+            return
+        draft = _Draft()
+        if q.intent == "summary":
+            for passage in self._key_passages(hits[0].passage.metadata["source"]):
+                yield Event("sentence", draft.add(passage.page_content, [passage], quote=True))
+            yield _final(self._finish(q, draft, "summary", timings, t0), retrieved)
+            return
+        ranked = self._rank(q, hits, q_vector if query != q.text else None)
+        if not ranked:
+            decision = GateDecision(False, "no_answer_type" if q.answer_type != "any"
+                                    else "low_relevance", "no passage answers it")
+            yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
+            return
+        yield Event("status", "Writing the answer...")
+        for sentence in self._generate(q, ranked, q_vector, draft, timings, t0):
+            yield Event("sentence", sentence)
+        mode = "generated"
+        if not draft.sentences:
+            mode = "quoted"
+            for passage in _quotes(ranked):
+                yield Event("sentence", draft.add(passage.page_content, [passage], quote=True))
+        yield _final(self._finish(q, draft, mode, timings, t0), retrieved)
+
+    def _rank(self, q: Question, hits: list[Hit], follow_up_vector: np.ndarray | None
+              ) -> list[tuple[Document, float]]:
+        """Passages that can answer the question, best first, only those holding the kind of
+        answer asked for. Score: retrieval similarity (for a follow-up, averaged with the
+        similarity to the new question alone), plus the share of the question's own words the
+        passage contains, plus a little per new name when the question asks 'which' or 'who'."""
+        asked = set(content_stems(q.text))
+        asked_words = set(content_words(q.text))
+        wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
+        texts = [h.passage.page_content for h in hits]
+        own = (self._embed(texts) @ follow_up_vector if follow_up_vector is not None
+               else [h.dense for h in hits])
+        ranked = []
+        for h, own_similarity in zip(hits, own, strict=True):
+            text = h.passage.page_content
+            if q.answer_type != "any" and not answers_type(q, text):
+                continue
+            score = (h.dense + float(own_similarity)) / 2
+            score += LEXICAL_WEIGHT * len(asked & set(content_stems(text))) / (len(asked) or 1)
+            if wants_names:
+                score += NAME_BONUS * min(len(names(text) - asked_words), 3)
+            ranked.append((h.passage, score))
+        return sorted(ranked, key=lambda pair: -pair[1])
+
+    def _generate(self, q: Question, ranked: list[tuple[Document, float]], q_vector: np.ndarray,
+                  draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
+        """Stream the model's answer; yield each sentence that a top passage supports."""
+        best = ranked[0][1]
+        passages = [p for p, score in ranked if score >= best - CONTEXT_MARGIN]
+        preferred = passages[:MAX_QUOTES]
+        numbered = "\n".join(f"[{i}] {p.page_content}" for i, p in enumerate(passages, 1))
+        messages = [SystemMessage(SYSTEM_PROMPT),
+                    HumanMessage(USER_PROMPT.format(passages=numbered, question=q.text))]
+        buffer = ""
+        t = time.perf_counter()
+        for piece in stream_text(self.model, messages, stop=["\n\n", "Question:", "<passages>"]):
+            if not buffer:
+                timings.setdefault("first_token", _ms(t0))
+            buffer += piece
+            *complete, buffer = _complete_sentences(buffer, len(passages))
+            for claim in complete:
+                timings["generate"] += _ms(t)
+                t = time.perf_counter()
+                sentence = self._accept(claim, q, passages, preferred, q_vector, draft)
+                timings["verify"] += _ms(t)
+                t = time.perf_counter()
+                if sentence:
+                    yield sentence
+        timings["generate"] += _ms(t)
+        t = time.perf_counter()
+        for claim in split_claims(buffer, len(passages)):
+            sentence = self._accept(claim, q, passages, preferred, q_vector, draft)
+            if sentence:
+                yield sentence
+        timings["verify"] += _ms(t)
+
+    def _accept(self, claim: Claim, q: Question, passages: list[Document],
+                preferred: list[Document], q_vector: np.ndarray, draft: _Draft) -> str | None:
+        """Add a generated sentence to the draft if one of the best passages supports it and it
+        fits the question; the citation is the supporting passage (the cited one if it does)."""
+        if q.answer_type != "any" and not answers_type(q, claim.text):
+            return None
+        if len(set(content_stems(claim.text)) - set(content_stems(q.text))) < MIN_NEW_WORDS:
+            return None  # it only restates the question
+        cited = [passages[n - 1] for n in claim.cited]
+        candidates = [p for p in cited if p in preferred] + [p for p in preferred
+                                                             if p not in cited]
+        vectors = self._embed([claim.text] + [p.page_content for p in candidates])
+        s_vector, p_vectors = vectors[0], vectors[1:]
+        if float(s_vector @ q_vector) < self.settings.min_relevance:
+            return None
+        for passage, p_vector in zip(candidates, p_vectors, strict=True):
+            support = check_support(claim.text, passage.page_content, float(s_vector @ p_vector),
+                                    self.settings.min_support, question=q.text)
+            if support.supported:
+                if passage not in cited:
+                    log.info("citation set to the supporting passage: %s", claim.text)
+                return draft.add(claim.text, [passage])
+        log.info("unsupported sentence removed: %s", claim.text)
+        return None
+
+    def _key_passages(self, source: str) -> list[Document]:
+        """For a summary: a news article's lead (its first two passages), then the first passage
+        of each later section, in article order."""
+        body = [p for p in self.retriever.passages
+                if p.metadata["source"] == source and p.metadata["kind"] == "body"]
+        chosen = body[:2]
+        seen = {p.metadata["section"] for p in chosen}
+        for p in body[2:]:
+            if p.metadata["section"] not in seen:
+                seen.add(p.metadata["section"])
+                chosen.append(p)
+        return chosen[:SUMMARY_SENTENCES]
+
+    def _abstain(self, q: Question, hits: list[Hit], decision: GateDecision,
+                 timings: dict[str, float], t0: float) -> Answer:
+        """A plain 'the article doesn't say', naming the nearest passage."""
+        if decision.reason == "instruction":
+            text = ("I can only answer questions about the article, and I don't follow "
+                    "instructions. Try asking what the article says about a topic.")
+            return Answer(q.text, text, True, [], self.backend, _total(timings, t0), "refused",
+                          decision.reason)
+        if not _looks_english(q.text) and decision.reason != "no_answer_type":
+            text = "I can only answer questions in English about the article."
+        elif decision.reason == "unknown_terms":
+            text = f"The article doesn't mention {_quote_terms(decision.detail)}, so it can't " \
+                   "answer that."
+        elif decision.reason == "no_answer_type":
+            text = f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
+        else:
+            text = "The article doesn't say."
+        citations = []
+        if hits:
+            text += " The closest passage is [1]."
+            citations = [_citation(1, hits[0].passage)]
+        return Answer(q.text, text, True, citations, self.backend, _total(timings, t0),
+                      "abstained", decision.reason)
+
+    def _finish(self, q: Question, draft: _Draft, mode: str, timings: dict[str, float],
+                t0: float) -> Answer:
+        return Answer(q.text, " ".join(draft.sentences), False, draft.citations(), self.backend,
+                      _total(timings, t0), mode)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, cached by text (passages and sentences recur across questions)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            if len(self._vectors) > 20_000:
+                self._vectors.clear()
+            for t, v in zip(todo, self.retriever.embeddings.encode(todo), strict=True):
+                self._vectors[t] = v
+        return np.stack([self._vectors[t] for t in texts])
+
+
+def _final(answer: Answer, retrieved: list[tuple[str, int, int]]) -> Event:
+    answer.retrieved = retrieved
+    return Event("answer", answer=answer)
+
+
+def _retrieval_query(q: Question, history: list[dict]) -> str:
+    """The question, joined to the reader's previous question when it leans on it."""
+    if not q.follow_up:
+        return q.text
+    previous = [m.get("content", "") for m in history
+                if isinstance(m, dict) and m.get("role") == "user"]
+    previous = [p for p in previous if isinstance(p, str) and p.strip()]
+    if not previous:
+        return q.text
+    return f"{previous[-1].strip()[:1000]} {q.text}"
+
+
+def _complete_sentences(buffer: str, n_passages: int) -> list:
+    """[claims of the finished sentences..., unfinished rest] of a growing generation; a sentence
+    is finished once the next one has begun, so markers after its full stop stay with it."""
+    ends = list(_SENTENCE_DONE.finditer(buffer))
+    if not ends:
+        return [buffer]
+    cut = ends[-1].end()
+    return [*split_claims(buffer[:cut], n_passages), buffer[cut:]]
+
+
+def _quotes(ranked: list[tuple[Document, float]]) -> list[Document]:
+    """The best passage, and the next one too when it scores nearly as well, in article order."""
+    top = ranked[0][1]
+    chosen = [p for p, score in ranked[:MAX_QUOTES] if score >= top * QUOTE_MARGIN]
+    return sorted(chosen, key=lambda p: (p.metadata["source"], int(p.metadata["start"])))
+
+
+def _looks_english(text: str) -> bool:
+    tokens = words(text)
+    return len(tokens) < 3 or any(t in STOPWORDS for t in tokens)
+
+
+def _quote_terms(detail: str) -> str:
+    terms = [f"“{t}”" for t in detail.split(", ") if t][:3]
+    return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " or " + terms[-1]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _total(timings: dict[str, float], t0: float) -> dict[str, float]:
+    return {**timings, "total": _ms(t0)}

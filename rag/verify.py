@@ -1,0 +1,84 @@
+"""Check every answer sentence against the passages it cites; pick quotable sentences instead."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from rag.text import content_stems, names, numbers, stem, words
+
+log = logging.getLogger(__name__)
+
+_CITATION = re.compile(r"\[(\d+)\]")
+_CITATION_GROUP = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+# Sentence ends: . ! ? followed by space or a citation group; citations stay with their sentence.
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*)\s+(?=[A-Z0-9“\"'(])"
+)
+MIN_WORD_OVERLAP = 0.85
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One answer sentence without its markers, and the passage numbers it cites (1-based)."""
+
+    text: str
+    cited: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether a sentence is backed by a passage, and why not."""
+
+    supported: bool
+    overlap: float  # share of the sentence's content words found in the passage
+    similarity: float  # cosine similarity of sentence and passage
+    missing: tuple[str, ...] = ()  # names or numbers the passage does not contain
+
+
+def parse_citations(text: str, n_passages: int) -> list[int]:
+    """The [n] markers in text, in order, without repeats; out-of-range numbers are dropped."""
+    found: list[int] = []
+    for group in _CITATION_GROUP.finditer(text):
+        for raw in re.findall(r"\d+", group.group()):
+            n = int(raw)
+            if not 1 <= n <= n_passages:
+                log.warning("dropping citation [%d]: only %d passages were given", n, n_passages)
+            elif n not in found:
+                found.append(n)
+    return found
+
+
+def split_claims(answer: str, n_passages: int) -> list[Claim]:
+    """Split a generated answer into sentences, each with the citations that follow or fill it."""
+    claims = []
+    pieces = _SENTENCE_BREAK.split(answer.strip())
+    # re.split with one group yields [sentence, markers, sentence, markers, ..., sentence].
+    for i in range(0, len(pieces), 2):
+        sentence = pieces[i] + (pieces[i + 1] if i + 1 < len(pieces) else "")
+        cited = tuple(parse_citations(sentence, n_passages))
+        text = re.sub(r"\s+", " ", _CITATION_GROUP.sub("", sentence)).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        if words(text):
+            claims.append(Claim(text, cited))
+    return claims
+
+
+def check_support(sentence: str, passage: str, similarity: float, min_similarity: float,
+                  min_overlap: float = MIN_WORD_OVERLAP, question: str = "") -> Support:
+    """A sentence is supported when its names and numbers all occur in the passage, nearly all
+    of its content words do (and none it merely echoes from the question is missing), and its
+    meaning is close to the passage's (embedding similarity)."""
+    passage_words = set(words(passage))
+    passage_stems = {stem(w) for w in passage_words}
+    echoed = set(content_stems(question))
+    missing = tuple(sorted(w for w in names(sentence) | numbers(sentence)
+                           if w not in passage_words and stem(w) not in passage_stems))
+    stems = content_stems(sentence)
+    unsupported = [s for s in stems if s not in passage_stems]
+    overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
+    parroted = any(s in echoed for s in unsupported)
+    ok = (not missing and not parroted and overlap >= min_overlap
+          and similarity >= min_similarity)
+    return Support(ok, overlap, similarity, missing)
