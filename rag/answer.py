@@ -1,4 +1,4 @@
-"""Answer a question: retrieve, gate, generate (streamed), verify, else quote the article or abstain."""
+"""Answer a question: retrieve, gate, generate (streamed), verify; else quote or abstain."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ from rag.verify import Claim, check_support, split_claims
 
 log = logging.getLogger(__name__)
 
-_TYPE_NAMES = {"person": "a name", "time": "a date or time", "number": "a number",
-               "place": "a place"}
+_TYPE_NAMES = {
+    "person": "a name",
+    "time": "a date or time",
+    "number": "a number",
+    "place": "a place",
+}
 MAX_QUOTES = 2
 QUOTE_MARGIN = 0.9  # a second passage is quoted when it scores within 10% of the best
 CONTEXT_MARGIN = 0.2  # passages shown to the model score within this of the best
@@ -116,8 +120,9 @@ class _Draft:
 
 def _citation(n: int, passage: Document) -> Citation:
     m = passage.metadata
-    return Citation(n, m["source"], m["section"], int(m["start"]), int(m["end"]),
-                    passage.page_content)
+    return Citation(
+        n, m["source"], m["section"], int(m["start"]), int(m["end"]), passage.page_content
+    )
 
 
 class Answerer:
@@ -149,8 +154,14 @@ class Answerer:
         relevance = max((h.dense for h in hits), default=0.0)
         decision = self.retriever.gate(q, hits, relevance, self.settings.min_relevance)
         timings = {"retrieve": _ms(t0), "generate": 0.0, "verify": 0.0}
-        retrieved = [(h.passage.metadata["source"], int(h.passage.metadata["start"]),
-                      int(h.passage.metadata["end"])) for h in hits]
+        retrieved = [
+            (
+                h.passage.metadata["source"],
+                int(h.passage.metadata["start"]),
+                int(h.passage.metadata["end"]),
+            )
+            for h in hits
+        ]
         if not decision.answer:
             yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
             return
@@ -162,8 +173,11 @@ class Answerer:
             return
         ranked = self._rank(q, hits, q_vector if query != q.text else None)
         if not ranked:
-            decision = GateDecision(False, "no_answer_type" if q.answer_type != "any"
-                                    else "low_relevance", "no passage answers it")
+            decision = GateDecision(
+                False,
+                "no_answer_type" if q.answer_type != "any" else "low_relevance",
+                "no passage answers it",
+            )
             yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
             return
         yield Event("status", "Writing the answer...")
@@ -176,8 +190,9 @@ class Answerer:
                 yield Event("sentence", draft.add(passage.page_content, [passage], quote=True))
         yield _final(self._finish(q, draft, mode, timings, t0), retrieved)
 
-    def _rank(self, q: Question, hits: list[Hit], follow_up_vector: np.ndarray | None
-              ) -> list[tuple[Document, float]]:
+    def _rank(
+        self, q: Question, hits: list[Hit], follow_up_vector: np.ndarray | None
+    ) -> list[tuple[Document, float]]:
         """Passages that can answer the question, best first, only those holding the kind of
         answer asked for. Score: retrieval similarity (for a follow-up, averaged with the
         similarity to the new question alone), plus the share of the question's own words the
@@ -186,8 +201,11 @@ class Answerer:
         asked_words = set(content_words(q.text))
         wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
         texts = [h.passage.page_content for h in hits]
-        own = (self._embed(texts) @ follow_up_vector if follow_up_vector is not None
-               else [h.dense for h in hits])
+        own = (
+            self._embed(texts) @ follow_up_vector
+            if follow_up_vector is not None
+            else [h.dense for h in hits]
+        )
         ranked = []
         for h, own_similarity in zip(hits, own, strict=True):
             text = h.passage.page_content
@@ -200,15 +218,24 @@ class Answerer:
             ranked.append((h.passage, score))
         return sorted(ranked, key=lambda pair: -pair[1])
 
-    def _generate(self, q: Question, ranked: list[tuple[Document, float]], q_vector: np.ndarray,
-                  draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
+    def _generate(
+        self,
+        q: Question,
+        ranked: list[tuple[Document, float]],
+        q_vector: np.ndarray,
+        draft: _Draft,
+        timings: dict[str, float],
+        t0: float,
+    ) -> Iterator[str]:
         """Stream the model's answer; yield each sentence that a top passage supports."""
         best = ranked[0][1]
         passages = [p for p, score in ranked if score >= best - CONTEXT_MARGIN]
         preferred = passages[:MAX_QUOTES]
         numbered = "\n".join(f"[{i}] {p.page_content}" for i, p in enumerate(passages, 1))
-        messages = [SystemMessage(SYSTEM_PROMPT),
-                    HumanMessage(USER_PROMPT.format(passages=numbered, question=q.text))]
+        messages = [
+            SystemMessage(SYSTEM_PROMPT),
+            HumanMessage(USER_PROMPT.format(passages=numbered, question=q.text)),
+        ]
         buffer = ""
         t = time.perf_counter()
         for piece in stream_text(self.model, messages, stop=["\n\n", "Question:", "<passages>"]):
@@ -232,8 +259,15 @@ class Answerer:
                 yield sentence
         timings["verify"] += _ms(t)
 
-    def _accept(self, claim: Claim, q: Question, passages: list[Document],
-                preferred: list[Document], q_vector: np.ndarray, draft: _Draft) -> str | None:
+    def _accept(
+        self,
+        claim: Claim,
+        q: Question,
+        passages: list[Document],
+        preferred: list[Document],
+        q_vector: np.ndarray,
+        draft: _Draft,
+    ) -> str | None:
         """Add a generated sentence to the draft if one of the best passages supports it and it
         fits the question; the citation is the supporting passage (the cited one if it does)."""
         if q.answer_type != "any" and not answers_type(q, claim.text):
@@ -241,15 +275,19 @@ class Answerer:
         if len(set(content_stems(claim.text)) - set(content_stems(q.text))) < MIN_NEW_WORDS:
             return None  # it only restates the question
         cited = [passages[n - 1] for n in claim.cited]
-        candidates = [p for p in cited if p in preferred] + [p for p in preferred
-                                                             if p not in cited]
+        candidates = [p for p in cited if p in preferred] + [p for p in preferred if p not in cited]
         vectors = self._embed([claim.text] + [p.page_content for p in candidates])
         s_vector, p_vectors = vectors[0], vectors[1:]
         if float(s_vector @ q_vector) < self.settings.min_relevance:
             return None
         for passage, p_vector in zip(candidates, p_vectors, strict=True):
-            support = check_support(claim.text, passage.page_content, float(s_vector @ p_vector),
-                                    self.settings.min_support, question=q.text)
+            support = check_support(
+                claim.text,
+                passage.page_content,
+                float(s_vector @ p_vector),
+                self.settings.min_support,
+                question=q.text,
+            )
             if support.supported:
                 if passage not in cited:
                     log.info("citation set to the supporting passage: %s", claim.text)
@@ -260,8 +298,11 @@ class Answerer:
     def _key_passages(self, source: str) -> list[Document]:
         """For a summary: a news article's lead (its first two passages), then the first passage
         of each later section, in article order."""
-        body = [p for p in self.retriever.passages
-                if p.metadata["source"] == source and p.metadata["kind"] == "body"]
+        body = [
+            p
+            for p in self.retriever.passages
+            if p.metadata["source"] == source and p.metadata["kind"] == "body"
+        ]
         chosen = body[:2]
         seen = {p.metadata["section"] for p in chosen}
         for p in body[2:]:
@@ -270,19 +311,37 @@ class Answerer:
                 chosen.append(p)
         return chosen[:SUMMARY_SENTENCES]
 
-    def _abstain(self, q: Question, hits: list[Hit], decision: GateDecision,
-                 timings: dict[str, float], t0: float) -> Answer:
+    def _abstain(
+        self,
+        q: Question,
+        hits: list[Hit],
+        decision: GateDecision,
+        timings: dict[str, float],
+        t0: float,
+    ) -> Answer:
         """A plain 'the article doesn't say', naming the nearest passage."""
         if decision.reason == "instruction":
-            text = ("I can only answer questions about the article, and I don't follow "
-                    "instructions. Try asking what the article says about a topic.")
-            return Answer(q.text, text, True, [], self.backend, _total(timings, t0), "refused",
-                          decision.reason)
+            text = (
+                "I can only answer questions about the article, and I don't follow "
+                "instructions. Try asking what the article says about a topic."
+            )
+            return Answer(
+                q.text,
+                text,
+                True,
+                [],
+                self.backend,
+                _total(timings, t0),
+                "refused",
+                decision.reason,
+            )
         if not _looks_english(q.text) and decision.reason != "no_answer_type":
             text = "I can only answer questions in English about the article."
         elif decision.reason == "unknown_terms":
-            text = f"The article doesn't mention {_quote_terms(decision.detail)}, so it can't " \
-                   "answer that."
+            text = (
+                f"The article doesn't mention {_quote_terms(decision.detail)}, so it can't "
+                "answer that."
+            )
         elif decision.reason == "no_answer_type":
             text = f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
         else:
@@ -291,13 +350,29 @@ class Answerer:
         if hits:
             text += " The closest passage is [1]."
             citations = [_citation(1, hits[0].passage)]
-        return Answer(q.text, text, True, citations, self.backend, _total(timings, t0),
-                      "abstained", decision.reason)
+        return Answer(
+            q.text,
+            text,
+            True,
+            citations,
+            self.backend,
+            _total(timings, t0),
+            "abstained",
+            decision.reason,
+        )
 
-    def _finish(self, q: Question, draft: _Draft, mode: str, timings: dict[str, float],
-                t0: float) -> Answer:
-        return Answer(q.text, " ".join(draft.sentences), False, draft.citations(), self.backend,
-                      _total(timings, t0), mode)
+    def _finish(
+        self, q: Question, draft: _Draft, mode: str, timings: dict[str, float], t0: float
+    ) -> Answer:
+        return Answer(
+            q.text,
+            " ".join(draft.sentences),
+            False,
+            draft.citations(),
+            self.backend,
+            _total(timings, t0),
+            mode,
+        )
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, cached by text (passages and sentences recur across questions)."""
@@ -319,8 +394,9 @@ def _retrieval_query(q: Question, history: list[dict]) -> str:
     """The question, joined to the reader's previous question when it leans on it."""
     if not q.follow_up:
         return q.text
-    previous = [m.get("content", "") for m in history
-                if isinstance(m, dict) and m.get("role") == "user"]
+    previous = [
+        m.get("content", "") for m in history if isinstance(m, dict) and m.get("role") == "user"
+    ]
     previous = [p for p in previous if isinstance(p, str) and p.strip()]
     if not previous:
         return q.text

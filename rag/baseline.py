@@ -27,29 +27,37 @@ Question: {question}
 Context: {context}
 Answer:"""
 # How the evaluation recognizes that the tutorial chain declined to answer.
-_DECLINED = re.compile(r"\b(don'?t|do not|doesn'?t|does not|cannot|can'?t) (know|say|mention|"
-                       r"provide|answer)|\bnot (mentioned|provided|specified|stated)\b|"
-                       r"\bno (information|mention)\b", re.IGNORECASE)
+_DECLINED = re.compile(
+    r"\b(don'?t|do not|doesn'?t|does not|cannot|can'?t) (know|say|mention|"
+    r"provide|answer)|\bnot (mentioned|provided|specified|stated)\b|"
+    r"\bno (information|mention)\b",
+    re.IGNORECASE,
+)
 
 
 class TutorialChain:
     """Recursive 1,000-character chunks (200 overlap), Chroma, top 4, the tutorial prompt."""
 
-    def __init__(self, settings: Settings, embeddings: SentenceEmbeddings,
-                 model: BaseChatModel) -> None:
+    def __init__(
+        self, settings: Settings, embeddings: SentenceEmbeddings, model: BaseChatModel
+    ) -> None:
         self.model = model
         self._dir = tempfile.TemporaryDirectory(prefix="rag-baseline-")
-        client = chromadb.PersistentClient(self._dir.name,
-                                           ChromaSettings(anonymized_telemetry=False))
-        self.store = Chroma(client=client, collection_name="tutorial",
-                            embedding_function=embeddings)
-        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200,
-                                                  add_start_index=True)
+        client = chromadb.PersistentClient(
+            self._dir.name, ChromaSettings(anonymized_telemetry=False)
+        )
+        self.store = Chroma(
+            client=client, collection_name="tutorial", embedding_function=embeddings
+        )
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=1000, chunk_overlap=200, add_start_index=True
+        )
         docs = []
         for path in seed_files(settings.seeds_dir):
             source = path.relative_to(settings.seeds_dir).as_posix()
-            docs += splitter.split_documents([Document(read_source(path),
-                                                       metadata={"source": source})])
+            docs += splitter.split_documents(
+                [Document(read_source(path), metadata={"source": source})]
+            )
         self.store.add_documents(docs)
         self.retriever = self.store.as_retriever(search_kwargs={"k": 4})
 
@@ -68,12 +76,24 @@ class TutorialChain:
         except LLMError as err:
             parts = [str(err)]
         answer = "".join(parts).strip()
-        spans = [(d.metadata["source"], d.metadata["start_index"],
-                  d.metadata["start_index"] + len(d.page_content)) for d in docs]
-        citations = [{"n": i, "source": s, "section": "", "start": a, "end": b,
-                      "text": d.page_content} for i, ((s, a, b), d) in
-                     enumerate(zip(spans, docs, strict=True), 1)]
-        return {"answer": answer, "abstained": bool(_DECLINED.search(answer)) or not answer,
-                "citations": citations, "retrieved": spans,
-                "latency_ms": round((time.perf_counter() - t) * 1000, 1),
-                "first_token_ms": first, "mode": "tutorial"}
+        spans = [
+            (
+                d.metadata["source"],
+                d.metadata["start_index"],
+                d.metadata["start_index"] + len(d.page_content),
+            )
+            for d in docs
+        ]
+        citations = [
+            {"n": i, "source": s, "section": "", "start": a, "end": b, "text": d.page_content}
+            for i, ((s, a, b), d) in enumerate(zip(spans, docs, strict=True), 1)
+        ]
+        return {
+            "answer": answer,
+            "abstained": bool(_DECLINED.search(answer)) or not answer,
+            "citations": citations,
+            "retrieved": spans,
+            "latency_ms": round((time.perf_counter() - t) * 1000, 1),
+            "first_token_ms": first,
+            "mode": "tutorial",
+        }

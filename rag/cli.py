@@ -31,13 +31,21 @@ def _settings_parent() -> argparse.ArgumentParser:
     for name, help_text, default, choices in setting_help():
         shown = default if str(default) else '""'
         group.add_argument(
-            "--" + name.replace("_", "-"), dest=name, default=argparse.SUPPRESS,
-            choices=choices, metavar=None if choices else name.upper(),
+            "--" + name.replace("_", "-"),
+            dest=name,
+            default=argparse.SUPPRESS,
+            choices=choices,
+            metavar=None if choices else name.upper(),
             type=lambda raw, n=name: _parse(n, raw),
             help=f"{help_text} [{env_name(name)}; default {shown}]",
         )
-    parent.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="log what each stage does")
+    parent.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log what each stage does",
+    )
     return parent
 
 
@@ -51,39 +59,79 @@ def _parse(name: str, raw: str) -> Any:
 def build_parser() -> argparse.ArgumentParser:
     """The `rag` argument parser with its five subcommands."""
     settings = _settings_parent()
-    parser = _Parser(prog="rag", description=DESCRIPTION, parents=[settings],
-                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                     epilog="Run `rag COMMAND --help` for the options of each command.")
+    parser = _Parser(
+        prog="rag",
+        description=DESCRIPTION,
+        parents=[settings],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run `rag COMMAND --help` for the options of each command.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    sub.add_parser("ingest", parents=[settings], help="build or refresh the passage index",
-                   description="Split the seed documents into passages and index them in Chroma. "
-                               "Does nothing when the index is already current.")
-    ask = sub.add_parser("ask", parents=[settings], help="answer one question",
-                         description="Answer one question about the articles, with citations.")
+    sub.add_parser(
+        "ingest",
+        parents=[settings],
+        help="build or refresh the passage index",
+        description="Split the seed documents into passages and index them in Chroma. "
+        "Does nothing when the index is already current.",
+    )
+    ask = sub.add_parser(
+        "ask",
+        parents=[settings],
+        help="answer one question",
+        description="Answer one question about the articles, with citations.",
+    )
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--json", action="store_true", help="print one JSON object (see README)")
-    ask.add_argument("--history", type=Path, metavar="FILE",
-                     help='JSON list of earlier turns [{"role": "user", "content": ...}, ...]')
-    sub.add_parser("serve", parents=[settings], help="start the chat web page",
-                   description="Serve the chat page on http://HOST:PORT (127.0.0.1:7860).")
-    ev = sub.add_parser("eval", parents=[settings], help="answer the test set, write a report",
-                        description="Answer every item of the question-answer test set and "
-                                    "write results.jsonl, summary.json, report.md and plots.")
-    ev.add_argument("--dataset", type=Path, default=Path("eval/qa.jsonl"),
-                    help="test set in JSONL (default eval/qa.jsonl)")
-    ev.add_argument("--out", type=Path, default=Path("eval/runs/latest"),
-                    help="output folder (default eval/runs/latest)")
-    ev.add_argument("--baseline", action="store_true",
-                    help="also run LangChain's tutorial chain on the same items and model")
+    ask.add_argument(
+        "--history",
+        type=Path,
+        metavar="FILE",
+        help='JSON list of earlier turns [{"role": "user", "content": ...}, ...]',
+    )
+    sub.add_parser(
+        "serve",
+        parents=[settings],
+        help="start the chat web page",
+        description="Serve the chat page on http://HOST:PORT (127.0.0.1:7860).",
+    )
+    ev = sub.add_parser(
+        "eval",
+        parents=[settings],
+        help="answer the test set, write a report",
+        description="Answer every item of the question-answer test set and "
+        "write results.jsonl, summary.json, report.md and plots.",
+    )
+    ev.add_argument(
+        "--dataset",
+        type=Path,
+        default=Path("eval/qa.jsonl"),
+        help="test set in JSONL (default eval/qa.jsonl)",
+    )
+    ev.add_argument(
+        "--out",
+        type=Path,
+        default=Path("eval/runs/latest"),
+        help="output folder (default eval/runs/latest)",
+    )
+    ev.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also run LangChain's tutorial chain on the same items and model",
+    )
     ev.add_argument("--limit", type=int, default=0, help="answer only the first N items")
-    bench = sub.add_parser("bench", parents=[settings], help="measure speed and memory",
-                           description="Measure ingest, retrieval, answering and cold start; "
-                                       "write bench.json and bench.png.")
+    bench = sub.add_parser(
+        "bench",
+        parents=[settings],
+        help="measure speed and memory",
+        description="Measure ingest, retrieval, answering and cold start; "
+        "write bench.json and bench.png.",
+    )
     bench.add_argument("--quick", action="store_true", help="smaller corpus, fewer repeats")
-    bench.add_argument("--out", type=Path, default=Path("eval/bench"),
-                       help="output folder (default eval/bench)")
+    bench.add_argument(
+        "--out", type=Path, default=Path("eval/bench"), help="output folder (default eval/bench)"
+    )
     return parser
 
 
@@ -92,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     values = vars(args)
-    logging.basicConfig(level=logging.INFO if values.pop("verbose", False) else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if values.pop("verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     overrides = {f: values.pop(f) for f in list(values) if f in Settings.__dataclass_fields__}
@@ -127,8 +177,9 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     _, report = ingest(settings)
     state = "built" if report.rebuilt else "already up to date"
-    print(f"Index {report.collection}: {report.passages} passages from {settings.seeds_dir}, "
-          f"{state}.")
+    print(
+        f"Index {report.collection}: {report.passages} passages from {settings.seeds_dir}, {state}."
+    )
     if report.removed_collections:
         print(f"Removed {len(report.removed_collections)} stale collection(s).")
     return 0
@@ -174,8 +225,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from rag.evaluate import run_eval
 
-    summary = run_eval(settings, args.dataset, args.out, baseline=args.baseline,
-                       limit=args.limit)
+    summary = run_eval(settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit)
     print(f"Wrote {args.out}/report.md")
     headline = summary["system"]["headline"]
     print(json.dumps(headline, indent=2))
@@ -190,8 +240,13 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval,
-            "bench": cmd_bench}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+    "bench": cmd_bench,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

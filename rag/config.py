@@ -36,9 +36,7 @@ class Settings:
     # Verifier: lowest similarity of a generated sentence to its cited passage.
     min_support: float = _setting(0.60, "lowest sentence-passage similarity that counts as support")
     # LLM backend: embedded llama.cpp, or any OpenAI-compatible server (Ollama included).
-    backend: str = _setting(
-        "embedded", "LLM backend", choices=("embedded", "openai", "ollama")
-    )
+    backend: str = _setting("embedded", "LLM backend", choices=("embedded", "openai", "ollama"))
     # GGUF path (embedded) or model name (openai/ollama); empty = packaged SmolLM2-135M.
     model: str = _setting("", "GGUF file (embedded) or model name (servers)")
     # OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.
@@ -76,7 +74,9 @@ class Settings:
         if self.backend not in ("embedded", "openai", "ollama"):
             raise ValueError("backend must be embedded, openai or ollama (RAG_BACKEND)")
         if self.max_tokens < 1 or self.timeout <= 0:
-            raise ValueError("max_tokens and timeout must be positive (RAG_MAX_TOKENS, RAG_TIMEOUT)")
+            raise ValueError(
+                "max_tokens and timeout must be positive (RAG_MAX_TOKENS, RAG_TIMEOUT)"
+            )
         return replace(self, seeds_dir=Path(self.seeds_dir), data_dir=Path(self.data_dir))
 
 
@@ -99,4 +99,6 @@ def parse_value(name: str, raw: str) -> Any:
 
 def setting_help() -> list[tuple[str, str, Any, tuple[str, ...] | None]]:
     """(name, help, default, choices) for every setting, for the CLI."""
-    return [(f.name, f.metadata["help"], f.default, f.metadata["choices"]) for f in fields(Settings)]
+    return [
+        (f.name, f.metadata["help"], f.default, f.metadata["choices"]) for f in fields(Settings)
+    ]

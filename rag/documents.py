@@ -86,7 +86,8 @@ def retrieval_texts(passages: list[Document]) -> list[str]:
     for i, p in enumerate(passages):
         prev = passages[i - 1] if i else None
         same = prev is not None and all(
-            prev.metadata[k] == p.metadata[k] for k in ("source", "paragraph"))
+            prev.metadata[k] == p.metadata[k] for k in ("source", "paragraph")
+        )
         texts.append(f"{prev.page_content} {p.page_content}" if same else p.page_content)
     return texts
 
@@ -95,8 +96,9 @@ def find_blocks(text: str, markdown: bool = False) -> list[Block]:
     """Title, headings and paragraphs, in order: one per line, or per run of wrapped lines."""
     blocks: list[Block] = []
     for run in _line_runs(text):
-        if len(run) > 1 and not all(_is_whole_line(text[s:e]) for s, e in run[:-1]):
-            blocks.append(Block("paragraph", run[0][0], run[-1][1]))  # hard-wrapped paragraph
+        if any(text[s].islower() for s, _ in run[1:]):
+            # A line that continues in lower case is hard-wrapped: the run is one paragraph.
+            blocks.append(Block("paragraph", run[0][0], run[-1][1]))
             continue
         for s, e in run:
             line = text[s:e]
@@ -144,8 +146,9 @@ def passage_id(source: str, start: int, end: int, text: str) -> str:
     return digest[:24]
 
 
-def _passage(text: str, where: dict, title: str, section: str, kind: str, s: int,
-             e: int) -> Document:
+def _passage(
+    text: str, where: dict, title: str, section: str, kind: str, s: int, e: int
+) -> Document:
     body = text[s:e]
     return Document(
         page_content=body,
@@ -169,11 +172,6 @@ def _line_runs(text: str) -> list[list[tuple[int, int]]]:
     if current:
         runs.append(current)
     return runs
-
-
-def _is_whole_line(line: str) -> bool:
-    """A line that ends a sentence or is a heading, i.e. not a hard-wrapped fragment."""
-    return line.rstrip()[-1:] in ".!?\"'”’:" or _looks_like_heading(line)
 
 
 def _looks_like_heading(line: str) -> bool:

@@ -45,7 +45,10 @@ class SentenceEmbeddings(Embeddings):
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:  # torch modules are safe to share, but one batch at a time keeps p95 flat
             vectors = self._model.encode(
-                texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
                 show_progress_bar=False,
             )
         return vectors.astype(np.float32, copy=False)
@@ -76,6 +79,7 @@ def _load(model_ref: str):
 
 def _dimension(model) -> int:
     """The vector size (the method was renamed in sentence-transformers 6)."""
-    getter = getattr(model, "get_embedding_dimension", None) or \
-        model.get_sentence_embedding_dimension
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
     return getter()

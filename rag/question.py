@@ -26,8 +26,29 @@ _SUMMARY = re.compile(
     r"|\bwhat (is|was) it about\b",
     re.IGNORECASE,
 )
-_FOLLOW_UP = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "he", "she",
-              "his", "her", "there", "such", "one", "ones", "else", "also", "too", "more"}
+_FOLLOW_UP = {
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "his",
+    "her",
+    "there",
+    "such",
+    "one",
+    "ones",
+    "else",
+    "also",
+    "too",
+    "more",
+}
 
 
 class QuestionError(ValueError):
@@ -59,7 +80,9 @@ def clean(raw: str | bytes) -> str:
             f"please ask in under {MAX_QUESTION_CHARS:,} characters."
         )
     # Control and format characters (null bytes, escapes, bidi overrides) become spaces.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in raw)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in raw
+    )
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise QuestionError("Please type a question about the article.")
@@ -81,21 +104,32 @@ def classify(text: str) -> Question:
         intent = "summary"
     else:
         intent = "question"
-    return Question(text=text, answer_type=_answer_type(tokens, first), intent=intent,
-                    follow_up=_is_follow_up(tokens))
+    return Question(
+        text=text,
+        answer_type=_answer_type(tokens, first),
+        intent=intent,
+        follow_up=_is_follow_up(tokens),
+    )
 
 
 def _answer_type(tokens: list[str], first: str) -> str:
     """What a satisfying answer must contain, judged from the question words."""
     joined = " ".join(tokens)
-    if re.search(r"\bhow (many|much|long|old|often|far)\b|\bwhat (percentage|percent|number|"
-                 r"amount|figure)\b|\bhow many\b", joined):
+    if re.search(
+        r"\bhow (many|much|long|old|often|far)\b|\bwhat (percentage|percent|number|"
+        r"amount|figure)\b|\bhow many\b",
+        joined,
+    ):
         return "number"
-    if re.search(r"\b(when|what (year|date|day|month|time))\b|\bwhich (year|date|day|month)\b",
-                 joined):
+    if re.search(
+        r"\b(when|what (year|date|day|month|time))\b|\bwhich (year|date|day|month)\b", joined
+    ):
         return "time"
-    if re.search(r"\b(who|whom|whose)\b|\bwhat(?:'s| is) the name\b|\bwhich (person|official|"
-                 r"reporter|journalist|author|minister|spokesperson|lawmaker)\b", joined):
+    if re.search(
+        r"\b(who|whom|whose)\b|\bwhat(?:'s| is) the name\b|\bwhich (person|official|"
+        r"reporter|journalist|author|minister|spokesperson|lawmaker)\b",
+        joined,
+    ):
         return "person"
     if re.search(r"\bwhere\b", first):
         return "place"
@@ -106,7 +140,9 @@ def _is_follow_up(tokens: list[str]) -> bool:
     """Short questions with a pronoun or a leading 'and'/'what about' depend on earlier turns."""
     if not tokens:
         return False
-    if tokens[0] in ("and", "also", "so", "but") or " ".join(tokens[:2]) in ("what about",
-                                                                              "how about"):
+    if tokens[0] in ("and", "also", "so", "but") or " ".join(tokens[:2]) in (
+        "what about",
+        "how about",
+    ):
         return True
     return len(tokens) <= 12 and any(t in _FOLLOW_UP for t in tokens)

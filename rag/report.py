@@ -18,8 +18,9 @@ HEADLINE_LABELS = {
 WORST_SHOWN = 8
 
 
-def write_report(out: Path, summary: dict, rows: list[dict], baseline_rows: list[dict] | None
-                 ) -> None:
+def write_report(
+    out: Path, summary: dict, rows: list[dict], baseline_rows: list[dict] | None
+) -> None:
     """Write report.md, by_category.png and latency.png into out."""
     _plot_categories(out / "by_category.png", summary)
     _plot_latency(out / "latency.png", rows, baseline_rows)
@@ -44,8 +45,12 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
         f"- Model: `{summary['backend']}`; run started {summary['started']}",
         "- System: the grounded pipeline of this repository (hybrid retrieval, relevance gate, "
         "generation, per-sentence verification, quoted fallback)"
-        + ("; baseline: LangChain's tutorial chain (1,000-character chunks, top 4, "
-           "'say you don't know' prompt) on the same model" if baseline else ""),
+        + (
+            "; baseline: LangChain's tutorial chain (1,000-character chunks, top 4, "
+            "'say you don't know' prompt) on the same model"
+            if baseline
+            else ""
+        ),
         "",
         "## Headline",
         "",
@@ -57,54 +62,76 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
         if baseline:
             row += f" {_fmt(baseline['headline'].get(key))} |"
         lines.append(row)
-    lines += ["", "![Correct answers by category](by_category.png)", "",
-              "## By category", "",
-              f"| category | items | correct | hit@{k} | citation precision | citation recall "
-              "| token F1 | abstained (not answerable) | wrongly abstained | p50 ms |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "![Correct answers by category](by_category.png)",
+        "",
+        "## By category",
+        "",
+        f"| category | items | correct | hit@{k} | citation precision | citation recall "
+        "| token F1 | abstained (not answerable) | wrongly abstained | p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for cat, m in system["by_category"].items():
-        lines.append(f"| {cat} | {m['items']} | {_fmt(m['correct'])} | {_fmt(m[f'hit@{k}'])} | "
-                     f"{_fmt(m['citation_precision'])} | {_fmt(m['citation_recall'])} | "
-                     f"{_fmt(m['token_f1'])} | {_fmt(m['abstain_recall'])} | "
-                     f"{_fmt(m['false_abstention_rate'])} | {_fmt(m['latency_p50_ms'])} |")
+        lines.append(
+            f"| {cat} | {m['items']} | {_fmt(m['correct'])} | {_fmt(m[f'hit@{k}'])} | "
+            f"{_fmt(m['citation_precision'])} | {_fmt(m['citation_recall'])} | "
+            f"{_fmt(m['token_f1'])} | {_fmt(m['abstain_recall'])} | "
+            f"{_fmt(m['false_abstention_rate'])} | {_fmt(m['latency_p50_ms'])} |"
+        )
     overall = system["overall"]
-    lines += ["", "## Retrieval and answers", "",
-              f"- Retrieval: hit@{k} {_fmt(overall[f'hit@{k}'])}, MRR {overall['mrr'] or 0:.2f}, "
-              f"recall@{k} {_fmt(overall[f'recall@{k}'])} (a passage counts when it overlaps an "
-              "evidence quote)",
-              f"- Answers: token F1 {_fmt(overall['token_f1'])} against the reference answers; "
-              f"evidence quoted verbatim in {_fmt(overall['evidence_containment'])} of answers",
-              f"- Abstention: precision {_fmt(overall['abstain_precision'])}, recall "
-              f"{_fmt(overall['abstain_recall'])}, F1 {_fmt(overall['abstain_f1'])}",
-              f"- Time to first token p50: {_fmt(overall['first_token_p50_ms'])} ms "
-              "(questions that reached generation)",
-              "", "![Latency](latency.png)", "",
-              "## Worst answers", ""]
+    lines += [
+        "",
+        "## Retrieval and answers",
+        "",
+        f"- Retrieval: hit@{k} {_fmt(overall[f'hit@{k}'])}, MRR {overall['mrr'] or 0:.2f}, "
+        f"recall@{k} {_fmt(overall[f'recall@{k}'])} (a passage counts when it overlaps an "
+        "evidence quote)",
+        f"- Answers: token F1 {_fmt(overall['token_f1'])} against the reference answers; "
+        f"evidence quoted verbatim in {_fmt(overall['evidence_containment'])} of answers",
+        f"- Abstention: precision {_fmt(overall['abstain_precision'])}, recall "
+        f"{_fmt(overall['abstain_recall'])}, F1 {_fmt(overall['abstain_f1'])}",
+        f"- Time to first token p50: {_fmt(overall['first_token_p50_ms'])} ms "
+        "(questions that reached generation)",
+        "",
+        "![Latency](latency.png)",
+        "",
+        "## Worst answers",
+        "",
+    ]
     worst = [r for r in rows if not r["correct"]][:WORST_SHOWN]
     if not worst:
         lines.append("Every answer was correct.")
     for r in worst:
         expected = r["reference_answer"] if r["answerable"] else "an abstention"
-        lines += [f"**{r['id']}** ({r['category']}): {r['question']}", "",
-                  f"- Expected: {expected}", f"- Got: {r['answer']}"]
+        lines += [
+            f"**{r['id']}** ({r['category']}): {r['question']}",
+            "",
+            f"- Expected: {expected}",
+            f"- Got: {r['answer']}",
+        ]
         for c in r["citations"]:
-            lines.append(f"  - [{c['n']}] {c['source']} {c['start']}-{c['end']}: "
-                         f"“{c['text'][:160]}”")
+            lines.append(
+                f"  - [{c['n']}] {c['source']} {c['start']}-{c['end']}: “{c['text'][:160]}”"
+            )
         lines.append("")
-    lines += ["## How the numbers are computed", "",
-              "- **Correct**: a not-answerable item is correct when the system abstains; an "
-              "answerable one when it answers, cites a passage that overlaps the evidence, and "
-              "covers at least half of the reference answer's content words (or quotes the "
-              "evidence).",
-              "- **Citation precision / recall** (ALCE-style): cited passages that overlap an "
-              "evidence quote / evidence quotes covered by a cited passage.",
-              "- **Faithful sentences**: an answer sentence is faithful when every name and "
-              "number in it, and at least 75% of its content words, occur in the passages it "
-              "cites (a lexical check, no judge model). Answers without markers (the baseline) "
-              "are checked against all the passages they were given.",
-              "- **Token F1**: SQuAD-normalized token overlap with the reference answer.",
-              "- Latency is measured in-process per question, models loaded, on this machine.",
-              ""]
+    lines += [
+        "## How the numbers are computed",
+        "",
+        "- **Correct**: a not-answerable item is correct when the system abstains; an "
+        "answerable one when it answers, cites a passage that overlaps the evidence, and "
+        "covers at least half of the reference answer's content words (or quotes the "
+        "evidence).",
+        "- **Citation precision / recall** (ALCE-style): cited passages that overlap an "
+        "evidence quote / evidence quotes covered by a cited passage.",
+        "- **Faithful sentences**: an answer sentence is faithful when every name and "
+        "number in it, and at least 75% of its content words, occur in the passages it "
+        "cites (a lexical check, no judge model). Answers without markers (the baseline) "
+        "are checked against all the passages they were given.",
+        "- **Token F1**: SQuAD-normalized token overlap with the reference answer.",
+        "- Latency is measured in-process per question, models loaded, on this machine.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -123,8 +150,9 @@ def _plot_categories(path: Path, summary: dict) -> None:
     for i, (label, data) in enumerate(series):
         values = [(data["by_category"].get(c, {}).get("correct") or 0) * 100 for c in cats]
         ax.bar([x + i * width for x in range(len(cats))], values, width, label=label)
-    ax.set_xticks([x + width * (len(series) - 1) / 2 for x in range(len(cats))], cats,
-                  rotation=30, ha="right")
+    ax.set_xticks(
+        [x + width * (len(series) - 1) / 2 for x in range(len(cats))], cats, rotation=30, ha="right"
+    )
     ax.set_ylabel("correct (%)")
     ax.set_ylim(0, 100)
     ax.legend()
@@ -145,7 +173,7 @@ def _plot_latency(path: Path, rows: list[dict], baseline_rows: list[dict] | None
     if baseline_rows:
         data.append([r["latency_ms"] for r in baseline_rows])
         labels.append("tutorial baseline")
-    ax.boxplot(data, tick_labels=labels, vert=False)
+    ax.boxplot(data, tick_labels=labels, orientation="horizontal")
     ax.set_xlabel("latency per question (ms)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

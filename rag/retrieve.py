@@ -37,16 +37,19 @@ FRAME_WORDS = frozenset(
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; small corpora are not sensitive to it
 # Words for people and groups: a "who" question can be answered by these as well as by names.
 PEOPLE_WORDS = frozenset(
-    stem(w) for w in """official officials spokesperson spokesman spokeswoman lawmaker lawmakers
+    stem(w)
+    for w in """official officials spokesperson spokesman spokeswoman lawmaker lawmakers
     expert experts president minister leader leaders agent agents ally allies government
     administration agency agencies analyst analysts member members people country countries
     council senator senators diplomat diplomats partner partners critic critics adversary
     adversaries cybercriminals""".split()
 )
-_TIME_WORDS = re.compile(r"\b(\d{4}|\d{1,2}(st|nd|rd|th)|yesterday|today|tomorrow|ago|"
-                         r"last (week|month|year)|next (week|month|year)|january|february|march|"
-                         r"april|june|july|august|september|october|november|december)\b",
-                         re.IGNORECASE)
+_TIME_WORDS = re.compile(
+    r"\b(\d{4}|\d{1,2}(st|nd|rd|th)|yesterday|today|tomorrow|ago|"
+    r"last (week|month|year)|next (week|month|year)|january|february|march|"
+    r"april|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,9 @@ class BM25:
             for term, tf in Counter(doc).items():
                 self.postings.setdefault(term, []).append((i, tf))
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
-                    for t, p in self.postings.items()}
+        self.idf = {
+            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+        }
 
     def scores(self, query: list[str]) -> np.ndarray:
         """A BM25 score for every document."""
@@ -140,8 +144,9 @@ class Retriever:
         texts = [self.passages[self._by_id[pid]].page_content for pid in ids]
         return (self.embeddings.encode(texts) @ vector).tolist()
 
-    def gate(self, question: Question, hits: list[Hit], relevance: float,
-             min_relevance: float) -> GateDecision:
+    def gate(
+        self, question: Question, hits: list[Hit], relevance: float, min_relevance: float
+    ) -> GateDecision:
         """Decide before any generation whether the retrieved passages can answer the question."""
         if question.intent == "instruction":
             return GateDecision(False, "instruction")

@@ -1,4 +1,4 @@
-"""Word-level text helpers shared by retrieval, verification and evaluation: tokens, stems, names."""
+"""Word-level helpers shared by retrieval, verification and evaluation: tokens, stems, names."""
 
 from __future__ import annotations
 
@@ -34,16 +34,37 @@ MONTHS = frozenset(
 )
 # Country names, their abbreviations and demonyms, each mapped to one token.
 _ALIASES = {
-    **dict.fromkeys(["united states of america", "united states", "usa", "us", "america",
-                     "american", "americans"], "usa"),
+    **dict.fromkeys(
+        [
+            "united states of america",
+            "united states",
+            "usa",
+            "us",
+            "america",
+            "american",
+            "americans",
+        ],
+        "usa",
+    ),
     **dict.fromkeys(["united kingdom", "uk", "britain", "great britain", "british"], "uk"),
-    **{"russian": "russia", "russians": "russia", "israeli": "israel", "israelis": "israel",
-       "chinese": "china", "ukrainian": "ukraine", "canadian": "canada", "french": "france",
-       "german": "germany", "european": "europe", "saudis": "saudi"},
+    **{
+        "russian": "russia",
+        "russians": "russia",
+        "israeli": "israel",
+        "israelis": "israel",
+        "chinese": "china",
+        "ukrainian": "ukraine",
+        "canadian": "canada",
+        "french": "france",
+        "german": "germany",
+        "european": "europe",
+        "saudis": "saudi",
+    },
 }
 _ALIAS = re.compile(
-    r"\bu\.s\.(?:a\.)?|\bu\.k\.|\b(?:" + "|".join(sorted((k for k in _ALIASES if k not in ("us", "uk")),
-                                                     key=len, reverse=True)) + r")\b"
+    r"\bu\.s\.(?:a\.)?|\bu\.k\.|\b(?:"
+    + "|".join(sorted((k for k in _ALIASES if k not in ("us", "uk")), key=len, reverse=True))
+    + r")\b"
 )
 _UPPER_ALIAS = re.compile(r"\b(US|UK)\b")  # upper case only: "us" is also a pronoun
 _ALIASES |= {"us": "usa", "usa": "usa", "uk": "uk"}
@@ -75,9 +96,20 @@ def stem(word: str) -> str:
     w = word.lower()
     if len(w) <= 3 or w.isdigit():
         return w
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ness", ""), ("ment", ""),
-                         ("ingly", ""), ("edly", ""), ("ing", ""), ("ed", ""), ("ly", ""),
-                         ("es", ""), ("s", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("sses", "ss"),
+        ("ness", ""),
+        ("ment", ""),
+        ("ingly", ""),
+        ("edly", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("ly", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 return w
@@ -105,7 +137,7 @@ def names(text: str) -> set[str]:
         start = match.start()
         before = text[:start].rstrip()
         phrase = match.group().rstrip(".")
-        if not before or before[-1] in ".!?:\"“(":
+        if not before or before[-1] in '.!?:"“(':
             # Sentence-initial: keep only the part after the first word, if any.
             parts = phrase.split(None, 1)
             if len(parts) < 2:
@@ -116,9 +148,21 @@ def names(text: str) -> set[str]:
 
 
 def numbers(text: str) -> set[str]:
-    """Numbers, number words, months and weekdays in the text, lower-cased."""
-    return {w for w in words(text) if _YEAR_OR_NUMBER.search(w) or w in NUMBER_WORDS
-            or w in MONTHS}
+    """Numbers, number words, months and weekdays in the text, lower-cased. A capitalized number
+    word mid-sentence is part of a name ("the Five Eyes"), not a count."""
+    found = set()
+    for m in _WORD.finditer(unicodedata.normalize("NFKC", text)):
+        token = m.group()
+        w = token.lower()
+        counted = w in NUMBER_WORDS and (token.islower() or _sentence_initial(text, m.start()))
+        if counted or _YEAR_OR_NUMBER.search(w) or w in MONTHS:
+            found.add(w)
+    return found
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in '.!?:"“('
 
 
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:

@@ -65,20 +65,30 @@ def split_claims(answer: str, n_passages: int) -> list[Claim]:
     return claims
 
 
-def check_support(sentence: str, passage: str, similarity: float, min_similarity: float,
-                  min_overlap: float = MIN_WORD_OVERLAP, question: str = "") -> Support:
+def check_support(
+    sentence: str,
+    passage: str,
+    similarity: float,
+    min_similarity: float,
+    min_overlap: float = MIN_WORD_OVERLAP,
+    question: str = "",
+) -> Support:
     """A sentence is supported when its names and numbers all occur in the passage, nearly all
     of its content words do (and none it merely echoes from the question is missing), and its
     meaning is close to the passage's (embedding similarity)."""
     passage_words = set(words(passage))
     passage_stems = {stem(w) for w in passage_words}
     echoed = set(content_stems(question))
-    missing = tuple(sorted(w for w in names(sentence) | numbers(sentence)
-                           if w not in passage_words and stem(w) not in passage_stems))
+    missing = tuple(
+        sorted(
+            w
+            for w in names(sentence) | numbers(sentence)
+            if w not in passage_words and stem(w) not in passage_stems
+        )
+    )
     stems = content_stems(sentence)
     unsupported = [s for s in stems if s not in passage_stems]
     overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
     parroted = any(s in echoed for s in unsupported)
-    ok = (not missing and not parroted and overlap >= min_overlap
-          and similarity >= min_similarity)
+    ok = not missing and not parroted and overlap >= min_overlap and similarity >= min_similarity
     return Support(ok, overlap, similarity, missing)

@@ -1,0 +1,107 @@
+"""Shared fixtures: isolated data folders, the real MiniLM and Chroma, scripted chat models."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from rag.config import PROJECT_ROOT, Settings
+
+SEED = PROJECT_ROOT / "seeds" / "us-allies-rethink-intelligence-sharing.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's RAG_* settings or writes to the project's data folder."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("RAG_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+
+
+class ScriptedChat(BaseChatModel):
+    """A chat model whose reply is computed from the prompt by a Python function."""
+
+    reply: Callable[[str], str]
+    prompts: list[str] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        prompt = messages[-1].text
+        self.prompts.append(prompt)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(self.reply(prompt)))])
+
+
+def passage(prompt: str, n: int) -> str:
+    """The text of passage [n] in an answer prompt."""
+    match = re.search(rf"^\[{n}\] (.*)$", prompt, re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real packaged all-MiniLM-L6-v2 (loads in well under a second once imported)."""
+    from rag.embeddings import SentenceEmbeddings
+
+    return SentenceEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the seed folder that tests may not change."""
+    folder = tmp_path_factory.mktemp("seeds")
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embeddings):
+    """A real Chroma index of the article, built once for the session."""
+    from rag.index import PassageIndex
+
+    settings = Settings.from_env(
+        env={}, seeds_dir=seeds_dir, data_dir=tmp_path_factory.mktemp("index")
+    )
+    idx = PassageIndex(settings, embeddings)
+    idx.ensure()
+    return idx
+
+
+@pytest.fixture(scope="session")
+def retriever(index):
+    from rag.retrieve import Retriever
+
+    return Retriever(index)
+
+
+@pytest.fixture
+def make_answerer(retriever):
+    """Build an Answerer over the real index with a scripted chat model."""
+    from rag.answer import Answerer
+
+    def build(reply: Callable[[str], str], **overrides: Any):
+        settings = Settings.from_env(
+            env={}, seeds_dir=retriever.index.settings.seeds_dir, **overrides
+        )
+        return Answerer(settings, retriever, ScriptedChat(reply=reply, prompts=[]))
+
+    return build

@@ -1,0 +1,89 @@
+"""The `rag` command: help, usage errors without tracebacks, and the acceptance questions."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rag.cli import main
+from tests.conftest import SEED
+
+RAG = [sys.executable, "-m", "rag.cli"]
+
+
+def test_help_lists_commands_and_every_setting(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    for word in (
+        "ingest",
+        "ask",
+        "serve",
+        "eval",
+        "bench",
+        "RAG_TOP_K",
+        "RAG_BACKEND",
+        "RAG_CHROMA_URL",
+        "RAG_MODEL",
+    ):
+        assert word in out
+
+
+def test_each_subcommand_has_help(capsys) -> None:
+    for command in ("ingest", "ask", "serve", "eval", "bench"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "usage: rag " + command in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 100_000])
+def test_bad_questions_exit_2_with_a_message(capsys, question: str) -> None:
+    assert main(["ask", question]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rag: error: ") and "Traceback" not in err
+
+
+def test_bad_setting_exits_2(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["ask", "--top-k", "lots", "hi"])
+    assert exit_.value.code == 2
+    assert "RAG_TOP_K='lots' is not a valid int" in capsys.readouterr().err
+
+
+def test_invalid_utf8_argument_exits_2_without_traceback() -> None:
+    proc = subprocess.run([*RAG, "ask", b"caf\xe9?"], capture_output=True, timeout=120)
+    assert proc.returncode == 2
+    assert b"not valid UTF-8" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def _ask_json(question: str, tmp_path) -> dict:
+    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run(
+        [*RAG, "ask", "--json", question], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.slow
+def test_acceptance_allies_question_names_them_with_exact_citations(tmp_path) -> None:
+    data = _ask_json(
+        "Which allies are rethinking intelligence sharing with the United States?", tmp_path
+    )
+    assert not data["abstained"]
+    for name in ("Israel", "Saudi Arabia", "Five Eyes"):
+        assert name in data["answer"]
+    source = SEED.read_text(encoding="utf-8")
+    assert data["citations"]
+    for c in data["citations"]:
+        assert source[c["start"] : c["end"]] == c["text"]
+    assert data["backend"].startswith("embedded:SmolLM2")
+
+
+@pytest.mark.slow
+def test_acceptance_capital_of_france_abstains(tmp_path) -> None:
+    data = _ask_json("What is the capital of France?", tmp_path)
+    assert data["abstained"] and "Paris" not in data["answer"]

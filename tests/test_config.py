@@ -1,0 +1,35 @@
+"""Settings: RAG_* variables, overrides, and messages for bad values."""
+
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings, env_name, setting_help
+
+
+def test_environment_then_overrides() -> None:
+    s = Settings.from_env(env={"RAG_TOP_K": "6", "RAG_BACKEND": "openai"}, backend="embedded")
+    assert s.top_k == 6 and s.backend == "embedded"
+
+
+def test_paths_are_paths() -> None:
+    assert Settings.from_env(env={"RAG_DATA_DIR": "/tmp/x"}).data_dir == Path("/tmp/x")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RAG_TOP_K": "many"}, "RAG_TOP_K='many' is not a valid int"),
+        ({"RAG_TOP_K": "0"}, "top_k must be between 1 and 50"),
+        ({"RAG_BACKEND": "gpt"}, "backend must be embedded, openai or ollama"),
+        ({"RAG_PASSAGE_CHARS": "5"}, "passage_chars must be at least 40"),
+    ],
+)
+def test_bad_values_say_which_variable(env: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(env=env)
+
+
+def test_every_setting_has_help_and_an_env_name() -> None:
+    for name, help_text, _default, _choices in setting_help():
+        assert help_text and env_name(name) == "RAG_" + name.upper()

@@ -1,0 +1,156 @@
+"""Chat backends: the OpenAI-compatible client against a local fake server, and real SmolLM2."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from rag.config import Settings
+from rag.llm import LlamaCppChat, LLMError, default_gguf_path, make_chat_model, stream_text
+
+
+class FakeOpenAI(BaseHTTPRequestHandler):
+    """POST /v1/chat/completions, streamed or not; `mode` makes it misbehave on purpose."""
+
+    mode = "ok"
+    seen: list[dict] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeOpenAI.seen.append(body)
+        if self.mode == "500":
+            self.send_error(500, "boom")
+            return
+        if self.mode == "slow":
+            time.sleep(3)
+        last = body["messages"][-1]["content"]
+        reply = f"You asked: {last}"
+        if not body.get("stream"):
+            self._json(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": reply},
+                        }
+                    ],
+                }
+            )
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        if self.mode == "garbage":
+            self.wfile.write(b"data: {not json\n\n")
+            return
+        for word in reply.split(" "):
+            chunk = {
+                "id": "x",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "m",
+                "choices": [{"index": 0, "delta": {"content": word + " "}}],
+            }
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def _json(self, data: dict) -> None:
+        raw = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients that hang up on purpose (timeouts) are expected here
+
+
+@pytest.fixture
+def server():
+    httpd = QuietServer(("127.0.0.1", 0), FakeOpenAI)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    FakeOpenAI.mode, FakeOpenAI.seen = "ok", []
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _model(url: str, **kw):
+    return make_chat_model(
+        Settings.from_env(env={}, backend="openai", base_url=url, model="test-model", **kw)
+    )
+
+
+def test_openai_backend_streams_from_a_real_http_server(server) -> None:
+    text = "".join(stream_text(_model(server), [HumanMessage("hello there")]))
+    assert text.strip() == "You asked: hello there"
+    assert FakeOpenAI.seen[0]["stream"] is True and FakeOpenAI.seen[0]["model"] == "test-model"
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [("500", "HTTP 500"), ("garbage", "could not be read"), ("slow", "took too long")],
+)
+def test_server_failures_become_clear_messages(server, mode: str, message: str) -> None:
+    FakeOpenAI.mode = mode
+    with pytest.raises(LLMError, match=message):
+        "".join(stream_text(_model(server, timeout=1.0), [HumanMessage("hi")]))
+
+
+def test_unreachable_server_says_so() -> None:
+    with pytest.raises(LLMError, match="cannot be reached"):
+        "".join(stream_text(_model("http://127.0.0.1:9/v1"), [HumanMessage("hi")]))
+
+
+def test_server_backends_need_a_url_and_a_model() -> None:
+    with pytest.raises(LLMError, match="RAG_BASE_URL"):
+        make_chat_model(Settings.from_env(env={}, backend="openai", model="m"))
+    with pytest.raises(LLMError, match="RAG_MODEL"):
+        make_chat_model(Settings.from_env(env={}, backend="ollama"))
+
+
+def test_missing_gguf_file_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(LLMError, match="not found"):
+        make_chat_model(Settings.from_env(env={}, model=str(tmp_path / "none.gguf")))
+
+
+@pytest.mark.slow
+def test_packaged_smollm2_streams_an_answer() -> None:
+    model = LlamaCppChat(model_path=str(default_gguf_path()), max_tokens=12)
+    pieces = list(stream_text(model, [HumanMessage("Say the word 'allies'.")]))
+    assert len(pieces) > 1 and "".join(pieces).strip()
+
+
+@pytest.mark.slow
+def test_smollm2_calls_are_serialized_across_threads() -> None:
+    model = LlamaCppChat(model_path=str(default_gguf_path()), max_tokens=8)
+    prompt = [HumanMessage("Name a colour.")]
+    # The first call evaluates the whole prompt, later ones reuse its cache and can differ.
+    warm = ["".join(stream_text(model, prompt)) for _ in range(2)][-1]
+    results: list[str] = []
+
+    def ask() -> None:
+        results.append("".join(stream_text(model, prompt)))
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Interleaved calls would corrupt the shared context and change the text.
+    assert results == [warm] * 3

@@ -1,0 +1,55 @@
+"""Citation parsing, sentence splitting and the support check."""
+
+import logging
+
+from rag.verify import check_support, parse_citations, split_claims
+
+PASSAGE = (
+    "This potential recalibration in the intelligence landscape has sparked discussions among "
+    "key allies, including Israel, Saudi Arabia, and members of the Five Eyes alliance."
+)
+
+
+def test_parse_citations_keeps_order_and_drops_out_of_range(caplog) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert parse_citations("A [2] b [1, 3] c [9] d [2]", 3) == [2, 1, 3]
+    assert "dropping citation [9]" in caplog.text
+
+
+def test_split_claims_keeps_markers_with_their_sentence() -> None:
+    claims = split_claims("Israel is one [1]. Saudi Arabia is another. [2] No marker here.", 2)
+    assert [(c.text, c.cited) for c in claims] == [
+        ("Israel is one.", (1,)),
+        ("Saudi Arabia is another.", (2,)),
+        ("No marker here.", ()),
+    ]
+
+
+def test_split_claims_does_not_break_after_u_s() -> None:
+    claims = split_claims("Skepticism lingers among U.S. allies about Putin. [1]", 1)
+    assert len(claims) == 1
+
+
+def test_copied_sentence_is_supported() -> None:
+    s = "Key allies include Israel, Saudi Arabia, and members of the Five Eyes alliance."
+    assert check_support(s, PASSAGE, similarity=0.8, min_similarity=0.6).supported
+
+
+def test_a_name_not_in_the_passage_is_unsupported() -> None:
+    s = "Key allies include Israel, Canada, and members of the Five Eyes alliance."
+    result = check_support(s, PASSAGE, similarity=0.8, min_similarity=0.6)
+    assert not result.supported and result.missing == ("canada",)
+
+
+def test_echoing_the_question_is_not_support() -> None:
+    s = "Israel and Saudi Arabia are rethinking the alliance."
+    q = "Which allies are rethinking intelligence sharing?"
+    assert not check_support(s, PASSAGE, 0.8, 0.6, min_overlap=0.5, question=q).supported
+    assert check_support(s, PASSAGE, 0.8, 0.6, min_overlap=0.5).supported
+
+
+def test_low_similarity_or_low_overlap_is_unsupported() -> None:
+    s = "Israel, Saudi Arabia and the Five Eyes alliance."
+    assert not check_support(s, PASSAGE, similarity=0.3, min_similarity=0.6).supported
+    s = "The alliance will collapse because budgets shrink."
+    assert not check_support(s, PASSAGE, similarity=0.9, min_similarity=0.6).supported
