@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag import fast_encoder
+
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 
 
@@ -30,22 +32,40 @@ def default_model_path() -> str:
 
 
 class SentenceEmbeddings(Embeddings):
-    """Normalized sentence-transformers vectors, so a dot product is a cosine similarity."""
+    """Normalized sentence-transformers vectors, so a dot product is a cosine similarity.
+
+    Documents are always embedded by sentence-transformers. Questions and answer sentences use
+    the same weights through a NumPy forward pass when the model allows it (see fast_encoder),
+    which keeps torch out of a process that only answers questions.
+    """
 
     def __init__(self, model: str = "") -> None:
         self.model_ref = model or default_model_path()
-        self._model = _load(self.model_ref)
+        folder = Path(self.model_ref)
+        self._fast = _load_fast(self.model_ref) if fast_encoder.supports(folder) else None
         self._lock = threading.Lock()
-        self.name = Path(self.model_ref).name if Path(self.model_ref).exists() else self.model_ref
-        self.dimension = int(_dimension(self._model) or 0)
+        self.name = folder.name if folder.exists() else self.model_ref
+        self.dimension = self._fast.dimension if self._fast else _dimension(self.st_model)
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """A (len(texts), dim) float32 array of unit vectors."""
+    @property
+    def st_model(self):
+        """The sentence-transformers model, loaded on first use."""
+        return _load(self.model_ref)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for short texts (questions, sentences): a (len(texts), dim) array."""
+        if self._fast is None:
+            return self.encode_documents(texts)
+        with self._lock:
+            return self._fast.encode(list(texts))
+
+    def encode_documents(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Unit vectors for passages, computed by sentence-transformers."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:  # torch modules are safe to share, but one batch at a time keeps p95 flat
-            vectors = self._model.encode(
-                texts,
+        with self._lock:  # one batch at a time keeps memory and latency predictable
+            vectors = self.st_model.encode(
+                list(texts),
                 batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
@@ -54,10 +74,15 @@ class SentenceEmbeddings(Embeddings):
         return vectors.astype(np.float32, copy=False)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode(list(texts)).tolist()
+        return self.encode_documents(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+@lru_cache(maxsize=4)
+def _load_fast(model_ref: str) -> fast_encoder.NumpyBertEncoder:
+    return fast_encoder.NumpyBertEncoder(Path(model_ref))
 
 
 @lru_cache(maxsize=4)

@@ -134,7 +134,7 @@ class PassageIndex:
             chunk = passages[i : i + batch]
             collection.upsert(
                 ids=[p.id for p in chunk],
-                embeddings=self.embeddings.encode(texts[i : i + batch]),
+                embeddings=self.embeddings.encode_documents(texts[i : i + batch]),
                 documents=[p.page_content for p in chunk],
                 metadatas=[p.metadata for p in chunk],
             )

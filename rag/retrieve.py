@@ -72,28 +72,34 @@ class GateDecision:
 
 
 class BM25:
-    """Okapi BM25 over stemmed content words."""
+    """Okapi BM25 over stemmed content words, with per-term weights computed once."""
 
     def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.lengths = np.array([len(d) for d in docs], dtype=np.float32)
-        self.avg_len = float(self.lengths.mean()) if docs else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+        self.size = len(docs)
+        lengths = np.array([len(d) for d in docs], dtype=np.float32)
+        avg_len = float(lengths.mean()) if docs and lengths.mean() > 0 else 1.0
+        raw: dict[str, tuple[list[int], list[int]]] = {}
         for i, doc in enumerate(docs):
             for term, tf in Counter(doc).items():
-                self.postings.setdefault(term, []).append((i, tf))
-        n = len(docs)
-        self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
-        }
+                ids, tfs = raw.setdefault(term, ([], []))
+                ids.append(i)
+                tfs.append(tf)
+        # term -> (document indices, BM25 weight of the term in each of them)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, (ids, tfs) in raw.items():
+            idx = np.array(ids)
+            tf = np.array(tfs, dtype=np.float32)
+            idf = math.log(1 + (self.size - len(ids) + 0.5) / (len(ids) + 0.5))
+            norm = tf + k1 * (1 - b + b * lengths[idx] / avg_len)
+            self.postings[term] = (idx, (idf * tf * (k1 + 1) / norm).astype(np.float32))
 
     def scores(self, query: list[str]) -> np.ndarray:
         """A BM25 score for every document."""
-        out = np.zeros(len(self.lengths), dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float32)
         for term in set(query):
-            for i, tf in self.postings.get(term, ()):
-                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avg_len)
-                out[i] += self.idf[term] * tf * (self.k1 + 1) / norm
+            if term in self.postings:
+                idx, weight = self.postings[term]
+                out[idx] += weight
         return out
 
 

@@ -1,0 +1,318 @@
+"""`rag bench`: ingest, retrieval, answering, cold start and server memory, measured in one run."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+
+from rag.config import PROJECT_ROOT, Settings, env_name
+from rag.documents import read_source, seed_files
+from rag.evaluate import load_dataset, percentile
+
+FULL_SIZES = (1, 10, 100, 1000)
+QUICK_SIZES = (1, 10, 100)
+# Swapped in per synthetic document, so that its passages differ from every other copy.
+_VARIANTS = {
+    "Russia": ["Russia", "Iran", "China", "Belarus", "North Korea", "Venezuela"],
+    "Israel": ["Israel", "Japan", "Poland", "Canada", "Norway", "Turkey"],
+    "Saudi Arabia": ["Saudi Arabia", "South Korea", "Australia", "Germany", "Qatar", "Italy"],
+    "intelligence": ["intelligence", "security", "surveillance", "signals", "defense"],
+    "allies": ["allies", "partners", "friends", "neighbours", "members"],
+    "Washington": ["Washington", "the Pentagon", "Langley", "the capital"],
+    "cyber": ["cyber", "digital", "online", "network"],
+}
+
+
+def synthetic_corpus(seed_text: str, n_docs: int, folder: Path) -> None:
+    """n_docs article-sized variants of the seed: names and key words swapped per document."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pattern = re.compile("|".join(re.escape(k) for k in _VARIANTS))
+    for i in range(n_docs):
+        rng = random.Random(i)
+        choice = {k: rng.choice(v) for k, v in _VARIANTS.items()}
+        text = pattern.sub(lambda m, c=choice: c[m.group()], seed_text)
+        (folder / f"doc-{i:04d}.txt").write_text(f"Report {i}: {text}", encoding="utf-8")
+
+
+def _questions() -> list[str]:
+    items = load_dataset(PROJECT_ROOT / "eval" / "qa.jsonl")
+    return [i["question"] for i in items if i["answerable"] and not i.get("history")]
+
+
+def measure_ingest(n_docs: int, queries: int) -> dict:
+    """In a fresh process: ingest time and peak memory, bare encode time, retrieval latency."""
+    from rag.documents import load_passages, retrieval_texts
+    from rag.embeddings import SentenceEmbeddings
+    from rag.index import PassageIndex
+    from rag.retrieve import Retriever
+
+    seed = read_source(seed_files(PROJECT_ROOT / "seeds")[0])
+    with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
+        seeds = Path(tmp) / "seeds"
+        synthetic_corpus(seed, n_docs, seeds)
+        settings = Settings.from_env(seeds_dir=seeds, data_dir=Path(tmp) / "data", chroma_url="")
+        embeddings = SentenceEmbeddings(settings.embed_model)
+        embeddings.encode_documents(["warm up"])
+        rss_before = _peak_rss_mb()
+        t = time.perf_counter()
+        index = PassageIndex(settings, embeddings)
+        report = index.ensure()
+        ingest_s = time.perf_counter() - t
+        rss_ingest = _peak_rss_mb()
+        texts = retrieval_texts(load_passages(seeds, settings.passage_chars))
+        t = time.perf_counter()  # the bare library call on the same texts, same batch size
+        embeddings.st_model.encode(
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        encode_s = time.perf_counter() - t
+        retriever = Retriever(index)
+        latencies = []
+        questions = _questions()
+        for i in range(queries):
+            t = time.perf_counter()
+            retriever.search(questions[i % len(questions)], settings.top_k)
+            latencies.append((time.perf_counter() - t) * 1000)
+    return {
+        "docs": n_docs,
+        "passages": report.passages,
+        "ingest_s": round(ingest_s, 2),
+        "encode_s": round(encode_s, 2),
+        "ingest_over_encode": round(ingest_s / encode_s, 3),
+        "peak_rss_mb": round(rss_ingest, 1),
+        "rss_before_ingest_mb": round(rss_before, 1),
+        "retrieval_p50_ms": round(percentile(latencies, 50), 2),
+        "retrieval_p95_ms": round(percentile(latencies, 95), 2),
+    }
+
+
+class _Recorder(BaseCallbackHandler):
+    """Keeps the messages of each chat call and counts the tokens streamed back."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        self.calls.append(
+            {
+                "messages": messages[0],
+                "tokens": 0,
+                "stop": kwargs.get("invocation_params", {}).get("stop"),
+            }
+        )
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if self.calls:
+            self.calls[-1]["tokens"] += 1
+
+
+def measure_answers(settings: Settings, repeats: int) -> dict:
+    """Warm `ask` latency and time to first token, and its ratio to bare llama.cpp generation
+    of the same prompts and output lengths."""
+    from rag.llm import _ROLES
+    from rag.pipeline import load_answerer
+
+    answerer = load_answerer(settings)
+    recorder = _Recorder()
+    answerer.model.callbacks = [recorder]
+    questions = _questions()
+    answerer.ask(questions[0])  # warm caches, as a server is after its first question
+    asks, firsts, generated = [], [], []
+    for _ in range(repeats):
+        for q in questions:
+            recorder.calls.clear()
+            answer = answerer.ask(q)
+            asks.append(answer.timings_ms["total"])
+            if "first_token" in answer.timings_ms:
+                firsts.append(answer.timings_ms["first_token"])
+            if recorder.calls:
+                generated.append((answer.timings_ms["total"], recorder.calls[0]))
+    llama = getattr(answerer.model, "_llama", None)
+    ratio = None
+    bare = []
+    if llama is not None and generated:
+        for _, call in generated:
+            chat = [
+                {"role": _ROLES.get(m.type, "user"), "content": m.text} for m in call["messages"]
+            ]
+            t = time.perf_counter()
+            llama.create_chat_completion(
+                messages=chat,
+                max_tokens=max(call["tokens"], 1),
+                temperature=settings.temperature,
+                stop=call["stop"],
+            )
+            bare.append((time.perf_counter() - t) * 1000)
+        ratio = round(sum(t for t, _ in generated) / sum(bare), 3)
+    return {
+        "questions": len(asks),
+        "ask_p50_ms": round(percentile(asks, 50), 1),
+        "ask_p95_ms": round(percentile(asks, 95), 1),
+        "first_token_p50_ms": round(percentile(firsts, 50), 1) if firsts else None,
+        "generated_answers": len(generated),
+        "bare_generation_p50_ms": round(percentile(bare, 50), 1) if bare else None,
+        "ask_over_bare_generation": ratio,
+    }
+
+
+def measure_cold_start(settings: Settings, runs: int) -> dict:
+    """Wall time of `rag ask` in a new process, the index already built."""
+    env = _child_env(settings)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "rag.cli", "ask", "Who defends Trump's overtures?"],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        times.append(time.perf_counter() - t)
+    return {"runs": [round(x, 2) for x in times], "cold_ask_p50_s": round(percentile(times, 50), 2)}
+
+
+def measure_server_memory(settings: Settings, questions: int) -> dict:
+    """Peak resident memory of `rag serve` after answering questions through its API."""
+    from gradio_client import Client
+
+    port = _free_port()
+    env = {**_child_env(settings), "RAG_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = _wait_for_client(Client, f"http://127.0.0.1:{port}/", proc)
+        for q in _questions()[:questions]:
+            client.predict(q, [], api_name="/on_submit")
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"questions": questions, "server_peak_rss_mb": round(peak_kb / 1024, 1)}
+
+
+def run_bench(settings: Settings, out: Path, quick: bool = False) -> dict:
+    """Run every measurement and write bench.json and bench.png into out."""
+    from tqdm import tqdm
+
+    sizes = QUICK_SIZES if quick else FULL_SIZES
+    results: dict[str, Any] = {
+        "quick": quick,
+        "cpu_count": os.cpu_count(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    results["ingest"] = []
+    for n in tqdm(sizes, desc="ingest", leave=False):
+        results["ingest"].append(_in_child(settings, n, queries=40 if quick else 100))
+    settings = replace(settings, chroma_url="")
+    results["answers"] = measure_answers(settings, repeats=1 if quick else 2)
+    results["cold_start"] = measure_cold_start(settings, runs=2 if quick else 3)
+    results["server"] = measure_server_memory(settings, questions=3 if quick else 10)
+    results["targets"] = _targets(results)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    _plot(out / "bench.png", results)
+    return results
+
+
+def _targets(r: dict) -> dict:
+    """Each target of the project and whether this run met it."""
+    largest = r["ingest"][-1]
+    checks = {
+        "ingest_over_encode <= 1.25": max(x["ingest_over_encode"] for x in r["ingest"]) <= 1.25,
+        f"retrieval_p95_ms at {largest['docs']} docs <= 50": largest["retrieval_p95_ms"] <= 50,
+        "warm ask_p50_ms <= 1000": r["answers"]["ask_p50_ms"] <= 1000,
+        "cold_ask_p50_s <= 6": r["cold_start"]["cold_ask_p50_s"] <= 6,
+        "server_peak_rss_mb <= 1536": r["server"]["server_peak_rss_mb"] <= 1536,
+    }
+    ratio = r["answers"]["ask_over_bare_generation"]
+    if ratio is not None:
+        checks["ask_over_bare_generation <= 1.15"] = ratio <= 1.15
+    return checks
+
+
+def _in_child(settings: Settings, n_docs: int, queries: int) -> dict:
+    """measure_ingest in a new process, so its peak memory is its own."""
+    code = (
+        f"import json; from rag.bench import measure_ingest; "
+        f"print(json.dumps(measure_ingest({n_docs}, {queries})))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+        env=_child_env(settings),
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a child process these exact settings."""
+    return {
+        **os.environ,
+        **{env_name(f.name): str(getattr(settings, f.name)) for f in fields(Settings)},
+    }
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_client(client_cls, url: str, proc: subprocess.Popen, timeout: float = 180):
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("rag serve exited before it was ready")
+        try:
+            return client_cls(url, verbose=False)
+        except (OSError, ValueError, httpx.HTTPError):  # the port is not open yet
+            time.sleep(1)
+    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
+
+
+def _plot(path: Path, r: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    docs = [x["docs"] for x in r["ingest"]]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.4))
+    a.plot(docs, [x["ingest_s"] for x in r["ingest"]], "o-", label="ingest")
+    a.plot(docs, [x["encode_s"] for x in r["ingest"]], "s--", label="bare encode")
+    a.set(xscale="log", yscale="log", xlabel="documents", ylabel="seconds", title="Ingest")
+    a.legend()
+    b.plot(docs, [x["retrieval_p50_ms"] for x in r["ingest"]], "o-", label="p50")
+    b.plot(docs, [x["retrieval_p95_ms"] for x in r["ingest"]], "s--", label="p95")
+    b.set(xscale="log", xlabel="documents", ylabel="ms", title="Retrieval latency")
+    b.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
