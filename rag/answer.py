@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -30,6 +32,7 @@ _TYPE_NAMES = {
     "place": "a place",
 }
 MAX_QUOTES = 2
+MAX_SENTENCES = 2  # generated sentences in an answer; the model is stopped after these
 QUOTE_MARGIN = 0.9  # a second passage is quoted when it scores within 10% of the best
 CONTEXT_MARGIN = 0.2  # passages shown to the model score within this of the best
 LEXICAL_WEIGHT = 0.3  # weight of the question's own words in ranking passages for the answer
@@ -133,7 +136,8 @@ class Answerer:
         self.retriever = retriever
         self.model = model
         self.backend = f"{settings.backend}:{describe(model)}"
-        self._vectors: dict[tuple[str, int, int], np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}  # text -> unit vector
+        self._vectors_lock = threading.Lock()  # the page answers several readers at once
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         """The final answer (see `stream` for the steps); raises QuestionError on bad input."""
@@ -154,21 +158,14 @@ class Answerer:
         relevance = max((h.dense for h in hits), default=0.0)
         decision = self.retriever.gate(q, hits, relevance, self.settings.min_relevance)
         timings = {"retrieve": _ms(t0), "generate": 0.0, "verify": 0.0}
-        retrieved = [
-            (
-                h.passage.metadata["source"],
-                int(h.passage.metadata["start"]),
-                int(h.passage.metadata["end"]),
-            )
-            for h in hits
-        ]
+        retrieved = [_span(h.passage) for h in hits]
         if not decision.answer:
             yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
             return
         draft = _Draft()
         if q.intent == "summary":
             for passage in self._key_passages(hits[0].passage.metadata["source"]):
-                yield Event("sentence", draft.add(passage.page_content, [passage], quote=True))
+                yield from _shown(draft.add(passage.page_content, [passage], quote=True))
             yield _final(self._finish(q, draft, "summary", timings, t0), retrieved)
             return
         ranked = self._rank(q, hits, q_vector if query != q.text else None)
@@ -181,13 +178,12 @@ class Answerer:
             yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
             return
         yield Event("status", "Writing the answer...")
-        for sentence in self._generate(q, ranked, q_vector, draft, timings, t0):
-            yield Event("sentence", sentence)
+        yield from self._generate(q, ranked, q_vector, draft, timings, t0)
         mode = "generated"
         if not draft.sentences:
             mode = "quoted"
             for passage in _quotes(ranked):
-                yield Event("sentence", draft.add(passage.page_content, [passage], quote=True))
+                yield from _shown(draft.add(passage.page_content, [passage], quote=True))
         yield _final(self._finish(q, draft, mode, timings, t0), retrieved)
 
     def _rank(
@@ -226,7 +222,7 @@ class Answerer:
         draft: _Draft,
         timings: dict[str, float],
         t0: float,
-    ) -> Iterator[str]:
+    ) -> Iterator[Event]:
         """Stream the model's answer; yield each sentence that a top passage supports."""
         best = ranked[0][1]
         passages = [p for p, score in ranked if score >= best - CONTEXT_MARGIN]
@@ -238,25 +234,26 @@ class Answerer:
         ]
         buffer = ""
         t = time.perf_counter()
-        for piece in stream_text(self.model, messages, stop=["\n\n", "Question:", "<passages>"]):
-            if not buffer:
+        stop = ["\n\n", "Question:", "<passages>"]
+        with contextlib.closing(stream_text(self.model, messages, stop=stop)) as pieces:
+            for piece in pieces:
                 timings.setdefault("first_token", _ms(t0))
-            buffer += piece
-            *complete, buffer = _complete_sentences(buffer, len(passages))
-            for claim in complete:
-                timings["generate"] += _ms(t)
-                t = time.perf_counter()
-                sentence = self._accept(claim, q, passages, preferred, q_vector, draft)
-                timings["verify"] += _ms(t)
-                t = time.perf_counter()
-                if sentence:
-                    yield sentence
+                buffer += piece
+                *complete, buffer = _complete_sentences(buffer, len(passages))
+                for claim in complete:
+                    timings["generate"] += _ms(t)
+                    t = time.perf_counter()
+                    sentence = self._accept(claim, q, passages, preferred, q_vector, draft)
+                    timings["verify"] += _ms(t)
+                    t = time.perf_counter()
+                    yield from _shown(sentence)
+                if len(draft.sentences) >= MAX_SENTENCES:
+                    buffer = ""  # enough said: stop the model early
+                    break
         timings["generate"] += _ms(t)
         t = time.perf_counter()
         for claim in split_claims(buffer, len(passages)):
-            sentence = self._accept(claim, q, passages, preferred, q_vector, draft)
-            if sentence:
-                yield sentence
+            yield from _shown(self._accept(claim, q, passages, preferred, q_vector, draft))
         timings["verify"] += _ms(t)
 
     def _accept(
@@ -276,24 +273,26 @@ class Answerer:
             return None  # it only restates the question
         cited = [passages[n - 1] for n in claim.cited]
         candidates = [p for p in cited if p in preferred] + [p for p in preferred if p not in cited]
-        vectors = self._embed([claim.text] + [p.page_content for p in candidates])
-        s_vector, p_vectors = vectors[0], vectors[1:]
-        if float(s_vector @ q_vector) < self.settings.min_relevance:
-            return None
-        for passage, p_vector in zip(candidates, p_vectors, strict=True):
-            support = check_support(
-                claim.text,
-                passage.page_content,
-                float(s_vector @ p_vector),
-                self.settings.min_support,
-                question=q.text,
-            )
-            if support.supported:
-                if passage not in cited:
-                    log.info("citation set to the supporting passage: %s", claim.text)
-                return draft.add(claim.text, [passage])
+        candidates = [p for p in candidates if self._supports(claim.text, p, q, None)]
+        if candidates:
+            vectors = self._embed([claim.text] + [p.page_content for p in candidates])
+            s_vector, p_vectors = vectors[0], vectors[1:]
+            if float(s_vector @ q_vector) < self.settings.min_relevance:
+                return None
+            for passage, p_vector in zip(candidates, p_vectors, strict=True):
+                if self._supports(claim.text, passage, q, float(s_vector @ p_vector)):
+                    if passage not in cited:
+                        log.info("citation set to the supporting passage: %s", claim.text)
+                    return draft.add(claim.text, [passage])
         log.info("unsupported sentence removed: %s", claim.text)
         return None
+
+    def _supports(
+        self, text: str, passage: Document, q: Question, similarity: float | None
+    ) -> bool:
+        return check_support(
+            text, passage.page_content, similarity, self.settings.min_support, question=q.text
+        ).supported
 
     def _key_passages(self, source: str) -> list[Document]:
         """For a summary: a news article's lead (its first two passages), then the first passage
@@ -376,13 +375,25 @@ class Answerer:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, cached by text (passages and sentences recur across questions)."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if todo:
-            if len(self._vectors) > 20_000:
-                self._vectors.clear()
-            for t, v in zip(todo, self.retriever.embeddings.encode(todo), strict=True):
-                self._vectors[t] = v
-        return np.stack([self._vectors[t] for t in texts])
+        with self._vectors_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if todo:
+                if len(self._vectors) > 20_000:
+                    self._vectors.clear()
+                for t, v in zip(todo, self.retriever.embeddings.encode(todo), strict=True):
+                    self._vectors[t] = v
+            return np.stack([self._vectors[t] for t in texts])
+
+
+def _span(passage: Document) -> tuple[str, int, int]:
+    m = passage.metadata
+    return m["source"], int(m["start"]), int(m["end"])
+
+
+def _shown(sentence: str | None) -> Iterator[Event]:
+    """A sentence event, unless the draft dropped the sentence as a repeat."""
+    if sentence:
+        yield Event("sentence", sentence)
 
 
 def _final(answer: Answer, retrieved: list[tuple[str, int, int]]) -> Event:

@@ -14,6 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
+_LINEAR_LAYERS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 _SUPPORTED_MODULES = [
     "sentence_transformers.models.Transformer",
     "sentence_transformers.models.Pooling",
@@ -66,6 +74,14 @@ class NumpyBertEncoder:
         weights = load_file(str(folder / "model.safetensors"))
         prefix = "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
         self.w = {k[len(prefix) :]: v for k, v in weights.items() if k.startswith(prefix)}
+        # Linear layers store (out, in); keep (in, out) contiguous so x @ w needs no transpose.
+        self.linear = {
+            f"encoder.layer.{i}.{name}": np.ascontiguousarray(
+                self.w[f"encoder.layer.{i}.{name}.weight"].T
+            )
+            for i in range(self.layers)
+            for name in _LINEAR_LAYERS
+        }
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(max_len))
         self.tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
@@ -110,7 +126,7 @@ class NumpyBertEncoder:
         return x
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        return x @ self.linear[name] + self.w[name + ".bias"]
 
     def _heads(self, x: np.ndarray) -> np.ndarray:
         b, n, d = x.shape

@@ -117,3 +117,25 @@ def test_json_contract(make_answerer) -> None:
 def test_bad_questions_raise_a_reader_message(make_answerer) -> None:
     with pytest.raises(QuestionError):
         make_answerer(lambda p: "").ask("   ")
+
+
+def test_a_question_in_another_language_gets_an_english_hint(make_answerer) -> None:
+    answer = make_answerer(lambda p: "").ask(
+        "¿Qué países están reconsiderando compartir inteligencia con Estados Unidos?"
+    )
+    assert answer.abstained and answer.answer.startswith("I can only answer questions in English")
+
+
+def test_generation_stops_once_the_answer_is_complete(make_answerer) -> None:
+    def three_sentences(prompt: str) -> str:
+        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
+        return (
+            f"Republican lawmakers defend Trump’s diplomatic overtures towards Russia as a "
+            f"strategic maneuver [{n}]. Administration officials defend Trump’s overtures "
+            f"towards Russia to foster peace and stability [{n}]. Skepticism lingers among "
+            f"U.S. allies regarding Russian President Vladimir Putin’s intentions [{n}]."
+        )
+
+    answer = make_answerer(three_sentences).ask("Who defends Trump's diplomatic overtures?")
+    assert answer.mode == "generated"
+    assert answer.answer.count("[1]") == 2 and "Skepticism" not in answer.answer

@@ -87,3 +87,11 @@ def test_acceptance_allies_question_names_them_with_exact_citations(tmp_path) ->
 def test_acceptance_capital_of_france_abstains(tmp_path) -> None:
     data = _ask_json("What is the capital of France?", tmp_path)
     assert data["abstained"] and "Paris" not in data["answer"]
+
+
+@pytest.mark.slow
+def test_ingest_reports_what_it_did(tmp_path, seeds_dir, capsys) -> None:
+    args = ["--seeds-dir", str(seeds_dir), "--data-dir", str(tmp_path / "d"), "ingest"]
+    assert main(args) == 0
+    assert "16 passages" in capsys.readouterr().out and main(args) == 0
+    assert "already up to date" in capsys.readouterr().out

@@ -154,3 +154,17 @@ def test_smollm2_calls_are_serialized_across_threads() -> None:
         t.join()
     # Interleaved calls would corrupt the shared context and change the text.
     assert results == [warm] * 3
+
+
+@pytest.mark.slow
+def test_stopping_a_stream_early_frees_the_model() -> None:
+    model = LlamaCppChat(model_path=str(default_gguf_path()), max_tokens=32)
+    prompt = [HumanMessage("Count from one to twenty.")]
+    pieces = stream_text(model, prompt)
+    next(pieces)
+    pieces.close()  # the reader left, or the answer was already complete
+    done = threading.Event()
+    threading.Thread(
+        target=lambda: ("".join(stream_text(model, prompt)), done.set()), daemon=True
+    ).start()
+    assert done.wait(60), "the model's lock was not released"
