@@ -32,6 +32,11 @@ _TYPE_NAMES = {
     "place": "a place",
 }
 MAX_QUOTES = 2
+_META = re.compile(
+    r"(the|this|these) (passages?|article|text|author|report|context)s? (\w+ )?(discuss|mention|"
+    r"talk|describ|highlight|focus|explor|provid|state|say|do(es)? not)",
+    re.IGNORECASE,
+)
 MAX_SENTENCES = 2  # generated sentences in an answer; the model is stopped after these
 QUOTE_MARGIN = 0.9  # a second passage is quoted when it scores within 10% of the best
 CONTEXT_MARGIN = 0.2  # passages shown to the model score within this of the best
@@ -168,7 +173,10 @@ class Answerer:
                 yield from _shown(draft.add(passage.page_content, [passage], quote=True))
             yield _final(self._finish(q, draft, "summary", timings, t0), retrieved)
             return
-        ranked = self._rank(q, hits, q_vector if query != q.text else None)
+        # A follow-up's own words steer the ranking only when it has some ("why do they say
+        # that?" has none, and its own vector would only add noise).
+        own = query != q.text and content_stems(q.text)
+        ranked = self._rank(q, hits, q_vector if own else None)
         if not ranked:
             decision = GateDecision(
                 False,
@@ -271,6 +279,8 @@ class Answerer:
             return None
         if len(set(content_stems(claim.text)) - set(content_stems(q.text))) < MIN_NEW_WORDS:
             return None  # it only restates the question
+        if _META.match(claim.text):
+            return None  # "The passage discusses...": a description of the text, not an answer
         cited = [passages[n - 1] for n in claim.cited]
         candidates = [p for p in cited if p in preferred] + [p for p in preferred if p not in cited]
         candidates = [p for p in candidates if self._supports(claim.text, p, q, None)]

@@ -14,7 +14,9 @@ _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|prompt|rule|guideline|"
     r"above|previous|prior|article|context|everything)"
     r"|\b(system|initial|hidden|your)\s+(prompt|instructions?)\b"
-    r"|\byou are (now|no longer)\b|\b(act|pretend|behave) (as|like|to be)\b|\bjailbreak\b"
+    r"|\byou are (now|no longer)\b|\byou are (a|an|my)\b|\b(act|pretend|behave) (as|like|to be)\b"
+    r"|\b(answer|respond|reply|speak|talk|write) (as|like) (a|an)\b|^\W*(system|developer)\s*:"
+    r"|\bnew instructions?\b|\bjailbreak\b"
     r"|\bdeveloper mode\b|\b(repeat|print|reveal|show|output)\b.{0,30}\b(prompt|instructions)\b"
     r"|\b(write|compose|generate)\b.{0,20}\b(poem|song|story|essay|code|joke|email|tweet)\b"
     r"|\btranslate\b|\bfrom now on\b",

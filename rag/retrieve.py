@@ -160,16 +160,17 @@ class Retriever:
             return GateDecision(False, "low_relevance", "the index is empty")
         if question.intent == "summary":
             return GateDecision(True, "ok")
-        if relevance < min_relevance:
+        if relevance < min_relevance and not _covered(question.text, hits):
             return GateDecision(False, "low_relevance", f"best similarity {relevance:.2f}")
         if question.answer_type != "any" and not any(
             answers_type(question, h.passage.page_content) for h in hits
         ):
             return GateDecision(False, "no_answer_type", question.answer_type)
         specific, vague = self.unfamiliar_words(question.text)
-        # A name or number the articles never use means they are about something else; one
-        # unfamiliar ordinary word is tolerated (casual wording) when a passage matches closely.
-        if specific or len(vague) > 1 or (vague and relevance < CLOSE_MATCH):
+        # A name or number the articles never use means they are about something else; one or
+        # two unfamiliar ordinary words are tolerated (casual wording) when a passage matches
+        # closely.
+        if specific or len(vague) > 2 or (vague and relevance < CLOSE_MATCH):
             return GateDecision(False, "unknown_terms", ", ".join(specific + vague))
         return GateDecision(True, "ok")
 
@@ -185,17 +186,16 @@ class Retriever:
         return specific, vague
 
     def _known(self, word: str) -> bool:
-        """The corpus uses the word: same stem, a spelling within one or two edits, or the same
-        word family (a shared prefix: intel/intelligence, skeptical/skepticism)."""
+        """The corpus uses the word: same stem, a spelling one edit away (two for words of ten
+        letters or more), or the same word family (intel/intelligence, skeptical/skepticism)."""
         s = stem(word)
         if s in self.vocabulary:
             return True
-        limit = 0 if len(s) < 4 else 1 if len(s) < 8 else 2
+        limit = 0 if len(s) < 4 else 1 if len(s) < 10 else 2
         for t in self._by_initial.get(s[:1], ()):
             if limit and abs(len(t) - len(s)) <= limit and edit_distance_at_most(s, t, limit):
                 return True
-            shared = len(os.path.commonprefix([s, t]))
-            if shared >= max(5, min(len(s), len(t)) - 3):
+            if _same_family(s, t):
                 return True
         return False
 
@@ -214,6 +214,23 @@ def answers_type(question: Question, text: str) -> bool:
     # person
     people = {stem(w) for w in content_words(text)} & PEOPLE_WORDS - {stem(w) for w in asked}
     return bool(fresh_names or people)
+
+
+def _same_family(a: str, b: str) -> bool:
+    """Stems of one word family: one a prefix of the other (intel, intelligence), a long shared
+    beginning (skeptical, skepticism), or all but the last letter shared (history,
+    historical); not words that are merely alike (sanction, sanctity)."""
+    shared = len(os.path.commonprefix([a, b]))
+    shorter = min(len(a), len(b))
+    return shared >= 5 and (shared >= shorter - 1 or shared >= 7)
+
+
+def _covered(question: str, hits: list[Hit]) -> bool:
+    """True when one passage holds every content word (two or more) of the question."""
+    asked = set(content_stems(question))
+    return len(asked) >= 2 and any(
+        asked <= set(content_stems(h.passage.page_content)) for h in hits
+    )
 
 
 def _misspelled_stopword(word: str) -> bool:

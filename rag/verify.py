@@ -17,6 +17,7 @@ _SENTENCE_BREAK = re.compile(
     r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*)\s+(?=[A-Z0-9“\"'(])"
 )
 MIN_WORD_OVERLAP = 0.85
+MAX_SKIP = 3  # content words a supported sentence may skip between two of its own
 
 
 @dataclass(frozen=True)
@@ -92,5 +93,23 @@ def check_support(
     overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
     parroted = any(s in echoed for s in unsupported)
     close = similarity is None or similarity >= min_similarity
-    ok = not missing and not parroted and overlap >= min_overlap and close
+    spliced = not in_passage_order(stems, content_stems(passage))
+    ok = not missing and not parroted and not spliced and overlap >= min_overlap and close
     return Support(ok, overlap, similarity, missing)
+
+
+def in_passage_order(
+    sentence_stems: list[str], passage_stems: list[str], max_skip: int = MAX_SKIP
+) -> bool:
+    """True when the sentence's words follow the passage in order without long jumps. A small
+    model splices far-apart phrases into a claim the passage never makes ("statements
+    downplay ... reevaluating protocols"); copying and light paraphrase keep the order."""
+    last = -1
+    for s in sentence_stems:
+        later = [i for i, p in enumerate(passage_stems) if p == s and i > last]
+        if not later:
+            continue  # unmatched words are judged by the overlap check
+        if last >= 0 and later[0] - last - 1 > max_skip:
+            return False
+        last = later[0]
+    return True

@@ -139,3 +139,10 @@ def test_generation_stops_once_the_answer_is_complete(make_answerer) -> None:
     answer = make_answerer(three_sentences).ask("Who defends Trump's diplomatic overtures?")
     assert answer.mode == "generated"
     assert answer.answer.count("[1]") == 2 and "Skepticism" not in answer.answer
+
+
+def test_a_description_of_the_passages_is_not_an_answer(make_answerer) -> None:
+    answer = make_answerer(
+        lambda p: "The passage discusses the intelligence landscape and key allies [1]."
+    ).ask("Why are some allies considering scaling back intelligence sharing with Washington?")
+    assert answer.mode == "quoted" and "citing worries" in answer.answer

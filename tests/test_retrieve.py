@@ -69,3 +69,15 @@ def test_answer_type_needs_something_beyond_the_question() -> None:
     assert not answers_type(who, "The overtures are defended.")
     how_many = classify("How many members does the Five Eyes alliance have?")
     assert not answers_type(how_many, "Members of the Five Eyes alliance.")
+
+
+def test_word_families_and_typos_count_as_known(retriever) -> None:
+    assert retriever.unfamiliar_words("what did intel agencies do historically") == ([], [])
+    assert retriever.unfamiliar_words("what sanctions were imposed") == (
+        [],
+        ["sanctions", "imposed"],
+    )
+
+
+def test_a_question_whose_words_one_passage_holds_passes_the_similarity_floor(retriever) -> None:
+    assert _gate(retriever, "What do public statements downplay?").answer

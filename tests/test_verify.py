@@ -53,3 +53,19 @@ def test_low_similarity_or_low_overlap_is_unsupported() -> None:
     assert not check_support(s, PASSAGE, similarity=0.3, min_similarity=0.6).supported
     s = "The alliance will collapse because budgets shrink."
     assert not check_support(s, PASSAGE, similarity=0.9, min_similarity=0.6).supported
+
+
+def test_a_claim_spliced_from_far_apart_phrases_is_unsupported() -> None:
+    passage = (
+        "Despite public statements downplaying any rift in intelligence cooperation, the prospect "
+        "of reevaluating protocols for sharing sensitive information looms large among key allies."
+    )
+    spliced = "Public statements downplay reevaluating protocols for sharing sensitive information."
+    faithful = "Public statements downplay any rift in intelligence cooperation."
+    assert not check_support(spliced, passage, 0.9, 0.6, min_overlap=0.5).supported
+    assert check_support(faithful, passage, 0.9, 0.6).supported
+
+
+def test_word_checks_alone_when_similarity_is_not_measured() -> None:
+    s = "Key allies include Israel, Saudi Arabia, and members of the Five Eyes alliance."
+    assert check_support(s, PASSAGE, similarity=None, min_similarity=0.6).supported
