@@ -28,7 +28,7 @@ def write_report(
 
 
 def _fmt(value) -> str:
-    if value is None:
+    if value is None or value == "–":
         return "–"
     if isinstance(value, float) and value <= 1.0:
         return f"{value:.0%}"
@@ -60,8 +60,13 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
     for key, label in HEADLINE_LABELS.items():
         row = f"| {label} | {_fmt(system['headline'].get(key))} |"
         if baseline:
-            row += f" {_fmt(baseline['headline'].get(key))} |"
+            shown = "–" if key == "answered_with_citations" else baseline["headline"].get(key)
+            row += f" {_fmt(shown)} |"
         lines.append(row)
+    if baseline:
+        lines += ["", "The tutorial chain writes no citation markers: its citation precision "
+                      "counts the four chunks it retrieved, and its sentences are checked for "
+                      "faithfulness against all four."]
     lines += [
         "",
         "![Correct answers by category](by_category.png)",

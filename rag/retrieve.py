@@ -24,8 +24,9 @@ from rag.text import (
     stem,
 )
 
-# Gate: a question with one unfamiliar word is answered only when a passage is at least this
-# similar (calibrated on eval/qa.jsonl: casual paraphrases score 0.6+, false premises below).
+# Gate: a question with one or two unfamiliar words is answered only when a passage is at least
+# this similar (calibrated on eval/qa.jsonl: casual paraphrases mostly score 0.6 or more, false
+# premises below).
 CLOSE_MATCH = 0.6
 # Words that frame a question without naming its topic; their absence from the article is moot.
 FRAME_WORDS = frozenset(
