@@ -140,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     values = vars(args)
+    verbose = values.pop("verbose", False)
     logging.basicConfig(
-        level=logging.INFO if values.pop("verbose", False) else logging.WARNING,
+        level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3"):
@@ -159,6 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     except _user_errors() as err:
         print(f"rag: error: {err}", file=sys.stderr)
         return EXIT_USAGE if type(err).__name__ == "QuestionError" else 1
+    except Exception as err:  # the process boundary: a bug or a library failure, never a trace
+        if verbose:
+            logging.getLogger("rag").exception("internal error")
+        print(
+            f"rag: internal error ({type(err).__name__}: {err}); run again with --verbose "
+            "for details, and report it if it persists",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
@@ -178,6 +179,12 @@ class PassageIndex:
             for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(docs, key=lambda d: (d.metadata["source"], d.metadata["start"]))
+
+    def stored_vectors(self, ids: list[str]) -> np.ndarray:
+        """The stored (context-window) vectors of passages, in the order of ids."""
+        got = self.client.get_collection(self.collection_name).get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        return np.array([by_id[i] for i in ids], dtype=np.float32)
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[Document, float]]:
         """The k nearest passages with their cosine similarity (higher is closer)."""

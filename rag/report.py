@@ -64,9 +64,12 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
             row += f" {_fmt(shown)} |"
         lines.append(row)
     if baseline:
-        lines += ["", "The tutorial chain writes no citation markers: its citation precision "
-                      "counts the four chunks it retrieved, and its sentences are checked for "
-                      "faithfulness against all four."]
+        lines += [
+            "",
+            "The tutorial chain writes no citation markers: its citation precision "
+            "counts the four chunks it retrieved, and its sentences are checked for "
+            "faithfulness against all four.",
+        ]
     lines += [
         "",
         "![Correct answers by category](by_category.png)",

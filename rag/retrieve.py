@@ -138,18 +138,14 @@ class Retriever:
             fused[self.passages[i].id] += 1 / (RRF_K + rank + 1)
         best = [pid for pid, _ in fused.most_common(k)]
         missing = [pid for pid in best if pid not in dense]
-        if missing:  # found by BM25 alone: score them against the query for the gate
-            for pid, sim in zip(missing, self._similarities(missing, vector), strict=True):
-                dense[pid] = sim
+        if missing:  # found by BM25 alone: their stored vectors give the dense score
+            sims = self.index.stored_vectors(missing) @ vector
+            dense.update(zip(missing, sims.tolist(), strict=True))
         hits = []
         for pid in best:
             i = self._by_id[pid]
             hits.append(Hit(self.passages[i], fused[pid], float(dense[pid]), float(lexical[i])))
         return hits
-
-    def _similarities(self, ids: list[str], vector: np.ndarray) -> list[float]:
-        texts = [self.passages[self._by_id[pid]].page_content for pid in ids]
-        return (self.embeddings.encode(texts) @ vector).tolist()
 
     def gate(
         self, question: Question, hits: list[Hit], relevance: float, min_relevance: float

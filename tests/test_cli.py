@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from rag import cli
 from rag.cli import main
 from tests.conftest import SEED
 
@@ -95,3 +96,13 @@ def test_ingest_reports_what_it_did(tmp_path, seeds_dir, capsys) -> None:
     assert main(args) == 0
     assert "16 passages" in capsys.readouterr().out and main(args) == 0
     assert "already up to date" in capsys.readouterr().out
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
+    def broken(settings, args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(cli.COMMANDS, "ingest", broken)
+    assert main(["ingest"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: disk on fire)" in err and "Traceback" not in err
