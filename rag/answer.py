@@ -21,7 +21,7 @@ from rag.llm import describe, stream_text
 from rag.question import Question, classify, clean
 from rag.retrieve import GateDecision, Hit, Retriever, answers_type
 from rag.text import STOPWORDS, content_stems, content_words, names, words
-from rag.verify import Claim, check_support, split_claims
+from rag.verify import Claim, check_support, split_claims, split_finished
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ CONTEXT_MARGIN = 0.2  # passages shown to the model score within this of the bes
 LEXICAL_WEIGHT = 0.3  # weight of the question's own words in ranking passages for the answer
 NAME_BONUS = 0.05  # per new name (up to 3) in a passage, for 'which' and 'who' questions
 MIN_NEW_WORDS = 2  # a generated sentence must say at least this much beyond the question
-_SENTENCE_DONE = re.compile(r"(?<![A-Z]\.[A-Z])[.!?](?:\s*\[[\d,;\s]+\])*\s+(?=[A-Z0-9“\"'(])")
 SUMMARY_SENTENCES = 5  # passages quoted in a summary
 
 
@@ -247,7 +246,7 @@ class Answerer:
             for piece in pieces:
                 timings.setdefault("first_token", _ms(t0))
                 buffer += piece
-                *complete, buffer = _complete_sentences(buffer, len(passages))
+                complete, buffer = split_finished(buffer, len(passages))
                 for claim in complete:
                     timings["generate"] += _ms(t)
                     t = time.perf_counter()
@@ -422,16 +421,6 @@ def _retrieval_query(q: Question, history: list[dict]) -> str:
     if not previous:
         return q.text
     return f"{previous[-1].strip()[:1000]} {q.text}"
-
-
-def _complete_sentences(buffer: str, n_passages: int) -> list:
-    """[claims of the finished sentences..., unfinished rest] of a growing generation; a sentence
-    is finished once the next one has begun, so markers after its full stop stay with it."""
-    ends = list(_SENTENCE_DONE.finditer(buffer))
-    if not ends:
-        return [buffer]
-    cut = ends[-1].end()
-    return [*split_claims(buffer[:cut], n_passages), buffer[cut:]]
 
 
 def _quotes(ranked: list[tuple[Document, float]]) -> list[Document]:

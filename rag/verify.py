@@ -66,6 +66,16 @@ def split_claims(answer: str, n_passages: int) -> list[Claim]:
     return claims
 
 
+def split_finished(buffer: str, n_passages: int) -> tuple[list[Claim], str]:
+    """(claims of the finished sentences, unfinished rest) of a growing generation. A sentence
+    is finished once the next one has begun, so markers after its full stop stay with it."""
+    ends = list(_SENTENCE_BREAK.finditer(buffer))
+    if not ends:
+        return [], buffer
+    cut = ends[-1].end()
+    return split_claims(buffer[:cut], n_passages), buffer[cut:]
+
+
 def check_support(
     sentence: str,
     passage: str,

@@ -2,7 +2,7 @@
 
 import logging
 
-from rag.verify import check_support, parse_citations, split_claims
+from rag.verify import check_support, parse_citations, split_claims, split_finished
 
 PASSAGE = (
     "This potential recalibration in the intelligence landscape has sparked discussions among "
@@ -69,3 +69,11 @@ def test_a_claim_spliced_from_far_apart_phrases_is_unsupported() -> None:
 def test_word_checks_alone_when_similarity_is_not_measured() -> None:
     s = "Key allies include Israel, Saudi Arabia, and members of the Five Eyes alliance."
     assert check_support(s, PASSAGE, similarity=None, min_similarity=0.6).supported
+
+
+def test_split_finished_waits_for_the_next_sentence_to_begin() -> None:
+    claims, rest = split_finished("Israel is one. [1] Saudi Ara", 2)
+    assert [(c.text, c.cited) for c in claims] == [("Israel is one.", (1,))]
+    assert rest == "Saudi Ara"
+    assert split_finished("Israel is one. [1]", 2) == ([], "Israel is one. [1]")
+    assert split_finished("Among U.S. allies", 2) == ([], "Among U.S. allies")
