@@ -13,7 +13,8 @@ from statistics import median
 
 from rag.config import Settings
 from rag.documents import read_source, seed_files
-from rag.text import content_stems, names, numbers, stem, words
+from rag.text import content_stems, words
+from rag.verify import word_support
 
 RECALL_FOR_CORRECT = 0.5
 FAITHFUL_OVERLAP = 0.75
@@ -148,13 +149,8 @@ def sentence_faithful(sentence: str, cited_texts: list[str]) -> bool:
     content words, occur in the passages it cites."""
     if not cited_texts:
         return False
-    context = " ".join(cited_texts)
-    vocab = set(words(context))
-    stems = {stem(w) for w in vocab}
-    if any(w not in vocab and stem(w) not in stems for w in names(sentence) | numbers(sentence)):
-        return False
-    own = content_stems(sentence)
-    return bool(own) and sum(s in stems for s in own) / len(own) >= FAITHFUL_OVERLAP
+    missing, _, overlap = word_support(sentence, " ".join(cited_texts))
+    return not missing and overlap >= FAITHFUL_OVERLAP
 
 
 def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:

@@ -155,7 +155,13 @@ class PassageIndex:
         self.client.create_collection(
             self.collection_name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}
         )
-        log.info("indexing %d passages into %s", len(passages), self.collection_name)
+        log.warning(
+            "building the passage index: %d passages from %s into %s (first run, or "
+            "the seeds changed)...",
+            len(passages),
+            self.settings.seeds_dir,
+            self.collection_name,
+        )
         self.upsert(passages)
         collection = self.client.get_collection(self.collection_name)
         collection.modify(metadata={**metadata, "complete": True})

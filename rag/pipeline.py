@@ -20,11 +20,6 @@ def ingest(
 ) -> tuple[PassageIndex, IngestReport]:
     """Open the index and rebuild it if the seeds, model or splitting settings changed."""
     index = PassageIndex(settings, embeddings or SentenceEmbeddings(settings.embed_model))
-    if not index.is_current():
-        log.warning(
-            "building the passage index of %s (first run, or the seeds changed)...",
-            settings.seeds_dir,
-        )
     t = time.perf_counter()
     report = index.ensure()
     if report.rebuilt:

@@ -76,6 +76,24 @@ def split_finished(buffer: str, n_passages: int) -> tuple[list[Claim], str]:
     return split_claims(buffer[:cut], n_passages), buffer[cut:]
 
 
+def word_support(sentence: str, passage: str) -> tuple[tuple[str, ...], list[str], float]:
+    """(the sentence's names and numbers the passage lacks, its content stems the passage lacks,
+    the share of its content stems the passage has; 0 for a sentence with none)."""
+    passage_words = set(words(passage))
+    passage_stems = {stem(w) for w in passage_words}
+    missing = tuple(
+        sorted(
+            w
+            for w in names(sentence) | numbers(sentence)
+            if w not in passage_words and stem(w) not in passage_stems
+        )
+    )
+    stems = content_stems(sentence)
+    unsupported = [s for s in stems if s not in passage_stems]
+    overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
+    return missing, unsupported, overlap
+
+
 def check_support(
     sentence: str,
     passage: str,
@@ -88,22 +106,11 @@ def check_support(
     of its content words do (and none it merely echoes from the question is missing), and its
     meaning is close to the passage's (embedding similarity). With similarity None only the
     word checks run: they are cheap, so they go first."""
-    passage_words = set(words(passage))
-    passage_stems = {stem(w) for w in passage_words}
     echoed = set(content_stems(question))
-    missing = tuple(
-        sorted(
-            w
-            for w in names(sentence) | numbers(sentence)
-            if w not in passage_words and stem(w) not in passage_stems
-        )
-    )
-    stems = content_stems(sentence)
-    unsupported = [s for s in stems if s not in passage_stems]
-    overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
+    missing, unsupported, overlap = word_support(sentence, passage)
     parroted = any(s in echoed for s in unsupported)
     close = similarity is None or similarity >= min_similarity
-    spliced = not in_passage_order(stems, content_stems(passage))
+    spliced = not in_passage_order(content_stems(sentence), content_stems(passage))
     ok = not missing and not parroted and not spliced and overlap >= min_overlap and close
     return Support(ok, overlap, similarity, missing)
 
