@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run ingest test lint eval bench clean
+.PHONY: setup run ingest test lint eval bench bench-ui clean
 
 # torch first, pinned to the CPU build this project is tested with; a plain `torch`
 # requirement would pull a multi-GB CUDA build. llama-cpp-python compiles once (~5 min).
@@ -23,7 +23,16 @@ run: setup
 ingest: setup
 	$(BIN)/rag ingest
 
-test: setup
+# The browser test drives Debian's Chromium (never a browser downloaded by Playwright).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium and chromium-driver for the browser test"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
+
+test: setup $(CHROMIUM)
 	$(BIN)/ruff check rag ui tests
 	$(BIN)/ruff format --check rag ui tests
 	$(BIN)/python -m pytest
@@ -33,6 +42,9 @@ eval: setup
 
 bench: setup
 	$(BIN)/rag bench --out eval/bench
+
+bench-ui: setup $(CHROMIUM)
+	$(BIN)/python -m ui.bench --out eval/bench
 
 clean:
 	rm -rf $(VENV) data eval/runs

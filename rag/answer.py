@@ -156,11 +156,7 @@ class Answerer:
         q = classify(clean(question))
         yield Event("status", "Searching the article...")
         query = _retrieval_query(q, history or [])
-        q_vector = self.retriever.embed(q.text)
-        query_vector = q_vector if query == q.text else self.retriever.embed(query)
-        hits = self.retriever.search(query, self.settings.top_k, vector=query_vector)
-        relevance = max((h.dense for h in hits), default=0.0)
-        decision = self.retriever.gate(q, hits, relevance, self.settings.min_relevance)
+        q_vector, hits, decision = self._retrieve(q, query)
         timings = {"retrieve": _ms(t0), "generate": 0.0, "verify": 0.0}
         retrieved = [_span(h.passage) for h in hits]
         if not decision.answer:
@@ -192,6 +188,19 @@ class Answerer:
             for passage in _quotes(ranked):
                 yield from _shown(draft.add(passage.page_content, [passage], quote=True))
         yield _final(self._finish(q, draft, mode, timings, t0), retrieved)
+
+    def would_answer(self, question: str) -> bool:
+        """Whether the article passes the gate for this question (retrieval only, no model)."""
+        q = classify(clean(question))
+        return self._retrieve(q, q.text)[2].answer
+
+    def _retrieve(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], GateDecision]:
+        """The question's vector, the passages found for the query, and the gate's decision."""
+        q_vector = self.retriever.embed(q.text)
+        query_vector = q_vector if query == q.text else self.retriever.embed(query)
+        hits = self.retriever.search(query, self.settings.top_k, vector=query_vector)
+        relevance = max((h.dense for h in hits), default=0.0)
+        return q_vector, hits, self.retriever.gate(q, hits, relevance, self.settings.min_relevance)
 
     def _rank(
         self, q: Question, hits: list[Hit], follow_up_vector: np.ndarray | None

@@ -199,7 +199,7 @@ def measure_server_memory(settings: Settings, questions: int) -> dict:
     try:
         client = _wait_for_client(Client, f"http://127.0.0.1:{port}/", proc)
         for q in _questions()[:questions]:
-            client.predict(q, [], api_name="/on_submit")
+            client.predict(q, [], api_name="/ask")
         status = Path(f"/proc/{proc.pid}/status").read_text()
         peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
     finally:

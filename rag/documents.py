@@ -66,7 +66,7 @@ def split_text(text: str, source: str, passage_chars: int) -> list[Document]:
     title = ""
     section = ""
     for paragraph, block in enumerate(find_blocks(text, markdown=source.lower().endswith(".md"))):
-        start, end = _strip_heading_marks(text, block)
+        start, end = block_text_span(text, block)
         where = {"source": source, "paragraph": paragraph}
         if block.kind == "title":  # kept as metadata: a headline is not evidence for an answer
             title = section = text[start:end]
@@ -180,8 +180,8 @@ def _looks_like_heading(line: str) -> bool:
     return 0 < len(line) <= _HEADING_MAX_CHARS and line[-1] not in ".!?,;:\"'”’"
 
 
-def _strip_heading_marks(text: str, block: Block) -> tuple[int, int]:
-    """Drop Markdown '#' marks from a heading's span."""
+def block_text_span(text: str, block: Block) -> tuple[int, int]:
+    """The span of a block's own text: a heading without its Markdown '#' marks."""
     start = block.start
     if block.kind != "paragraph":
         while start < block.end and text[start] in "# \t":

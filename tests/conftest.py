@@ -94,11 +94,12 @@ def retriever(index):
 
 
 @pytest.fixture
-def make_answerer(retriever):
+def make_answerer(retriever, tmp_path: Path):
     """Build an Answerer over the real index with a scripted chat model."""
     from rag.answer import Answerer
 
     def build(reply: Callable[[str], str], **overrides: Any):
+        overrides = {"data_dir": tmp_path / "data", **overrides}
         settings = Settings.from_env(
             env={}, seeds_dir=retriever.index.settings.seeds_dir, **overrides
         )

@@ -4,52 +4,130 @@ import gradio as gr
 import pytest
 
 from rag.llm import LLMError
-from ui.app import build_app, respond
+from ui import app as page_module
+from ui.app import Page, build_app, footer, respond, vote_name
 
 pytestmark = pytest.mark.slow
 
-
-def _contents(chat: list[dict]) -> list[str]:
-    return [m["content"] for m in chat]
+QUESTION = "Who defends Trump's diplomatic overtures?"
 
 
-def test_a_turn_shows_progress_then_the_cited_answer(make_answerer) -> None:
+def _run(answerer, message: str, turns: list[dict] | None = None) -> list[tuple]:
+    return list(respond(answerer, message, [], turns or []))
+
+
+def test_a_turn_shows_progress_then_the_linked_answer_and_its_record(make_answerer) -> None:
     answerer = make_answerer(lambda p: "NOT IN ARTICLE")
-    turns = list(respond(answerer, "Who defends Trump's diplomatic overtures?", []))
-    assert _contents(turns[0])[-1] == "Searching the article..."
-    final = _contents(turns[-1])
-    assert final[0] == "Who defends Trump's diplomatic overtures?"
-    assert "Republican lawmakers" in final[-1] and "**Sources**" in final[-1]
+    updates = _run(answerer, QUESTION)
+    first_chat, first_turn = updates[0]
+    assert first_chat[-1]["content"] == "Searching the article..." and first_turn is None
+    assert all(turn is None for _, turn in updates[:-1])
+    chat, turn = updates[-1]
+    assert chat[0] == {"role": "user", "content": QUESTION}
+    assert "Republican lawmakers" in chat[-1]["content"]
+    assert 'class="cite"' in chat[-1]["content"] and "Sources:" in chat[-1]["content"]
+    assert turn["index"] == 1 and turn["question"] == QUESTION
+    assert turn["mode"] in ("generated", "quoted")
+    cited = turn["citations"][0]
+    assert "Republican lawmakers" in cited["text"] and cited["source"].endswith(".txt")
+    assert turn["backend"] == answerer.backend
 
 
 def test_follow_up_reads_the_earlier_turns(make_answerer) -> None:
     answerer = make_answerer(lambda p: "NOT IN ARTICLE")
-    history = [
-        {
-            "role": "user",
-            "content": [{"type": "text", "text": "What approach does Trump take towards Russia?"}],
-        },
-        {"role": "assistant", "content": "A softer approach [1]."},
-    ]
-    final = list(respond(answerer, "And who defends it?", history))[-1]
-    assert "Republican lawmakers" in final[-1]["content"]
+    _, first = _run(answerer, "What approach does Trump take towards Russia?")[-1]
+    chat, _ = _run(answerer, "And who defends it?", [first])[-1]
+    assert "Republican lawmakers" in chat[-1]["content"]
 
 
-def test_bad_input_and_model_failures_become_messages(make_answerer) -> None:
-    final = list(respond(make_answerer(lambda p: ""), "   ", []))[-1]
-    assert final[-1]["content"] == "Please type a question about the article."
+def test_failures_become_polite_messages_and_the_next_question_works(make_answerer) -> None:
+    replies = iter(["boom"])
 
-    def broken(prompt: str) -> str:
-        raise LLMError("The language model server cannot be reached.")
+    def flaky(prompt: str) -> str:
+        if next(replies, None) == "boom":
+            raise LLMError("The language model server cannot be reached.")
+        return "NOT IN ARTICLE"
 
-    final = list(respond(make_answerer(broken), "Who defends Trump's overtures?", []))[-1]
-    assert final[-1]["content"].startswith("Sorry, something went wrong")
+    answerer = make_answerer(flaky)
+    chat, turn = _run(answerer, QUESTION)[-1]
+    assert chat[-1]["content"].startswith("Sorry, I couldn't answer that just now.")
+    assert "cannot be reached" in chat[-1]["content"] and turn["mode"] == "error"
+    chat, turn = _run(answerer, QUESTION)[-1]
+    assert "Republican lawmakers" in chat[-1]["content"]
+
+    def broken(*args: object) -> None:
+        raise KeyError("internal detail")
+
+    answerer._rank = broken  # a bug inside the pipeline, not in the model
+    chat, _ = _run(answerer, QUESTION)[-1]
+    assert chat[-1]["content"] == "Sorry, something went wrong on our side. Please try again."
+    del answerer._rank
+
+    chat, _ = _run(answerer, "x" * 50_000)[-1]
+    assert "too long" in chat[-1]["content"]
 
 
 def test_html_in_a_question_is_shown_as_text(make_answerer) -> None:
-    final = list(respond(make_answerer(lambda p: ""), "<script>alert(1)</script>", []))[-1]
-    assert "<script>" not in final[-1]["content"]
+    chat, _ = _run(make_answerer(lambda p: ""), "<script>alert(1)</script>")[-1]
+    assert chat[0]["content"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert all("<script>" not in m["content"] for m in chat)
 
 
-def test_build_app_returns_blocks(make_answerer) -> None:
-    assert isinstance(build_app(make_answerer(lambda p: "")), gr.Blocks)
+@pytest.fixture
+def page(make_answerer) -> Page:
+    answerer = make_answerer(lambda p: "NOT IN ARTICLE")
+    return Page.load(answerer, answerer.settings)
+
+
+def test_the_page_offers_only_example_questions_the_article_answers(
+    make_answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off_topic = "What did the Pope say about football?"
+    monkeypatch.setattr(
+        page_module, "EXAMPLE_CANDIDATES", [off_topic, *page_module.EXAMPLE_CANDIDATES]
+    )
+    answerer = make_answerer(lambda p: "NOT IN ARTICLE")
+    page = Page.load(answerer, answerer.settings)
+    assert off_topic not in page.examples
+    assert page.examples[-1] == "What is this article about?" and len(page.examples) == 4
+    assert page.title.startswith("U.S. Allies Rethink Intelligence Sharing")
+
+
+def test_submit_streams_then_highlights_the_cited_passage(page: Page) -> None:
+    updates = list(page.submit(QUESTION, [], [], []))
+    assert updates[0][1] == "" and isinstance(updates[0][2], type(gr.skip()))
+    chat, box, panel, turns, sources = updates[-1]
+    assert box == "" and len(turns) == 1 and sources == [turns[0]["citations"][0]["source"]]
+    assert 'data-turns="1"' in panel
+    assert '<mark class="passage cited"' in panel and "Republican lawmakers" in panel
+    # The next turn keeps the first, so the panel counts both.
+    *_, (chat, _, panel, turns, _) = page.submit(
+        "Why are the allies worried?", chat, turns, sources
+    )
+    assert 'data-turns="2"' in panel and [t["index"] for t in turns] == [1, 3]
+
+
+def test_blank_input_changes_nothing(page: Page) -> None:
+    assert all(isinstance(u, type(gr.skip())) for u in next(page.submit("  ", [], [], [])))
+
+
+def test_votes_are_saved_with_the_turn_they_judge(page: Page) -> None:
+    *_, (_, _, _, turns, _) = page.submit(QUESTION, [], [], [])
+    saved = page.vote(turns, 1, False)
+    assert saved["vote"] == "down" and saved["question"] == QUESTION
+    assert page.feedback.read() == [saved]
+    assert saved["citations"] == turns[0]["citations"] and "index" not in saved
+    assert page.vote(turns, 0, True) is None  # the reader's own message
+    assert [vote_name(True), vote_name(False), vote_name("Spam")] == ["up", "down", "Spam"]
+
+
+def test_footer_names_model_and_backend(page: Page) -> None:
+    assert "(embedded backend)" in footer(page.answerer)
+    assert "nothing you type leaves it" in footer(page.answerer)
+
+
+def test_build_app_has_one_public_api_endpoint(page: Page) -> None:
+    app = build_app(page)
+    assert isinstance(app, gr.Blocks)
+    public = [f.api_name for f in app.fns.values() if f.api_visibility == "public"]
+    assert public == ["ask"]

@@ -1,109 +1,255 @@
-"""The chat page: `build_app(answerer) -> gr.Blocks` and `main(settings)`; logic stays in rag/."""
+"""The chat page: `build_app(page) -> gr.Blocks` and `main(settings)`; answering lives in rag/."""
 
 from __future__ import annotations
 
 import html
 import logging
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
-from rag.answer import Answer, Answerer
+from rag.answer import Answerer
+from rag.article import Article, load_articles
 from rag.config import Settings
+from rag.feedback import FeedbackLog
 from rag.llm import LLMError
 from rag.question import QuestionError
+from ui.render import answer_message, article_panel, escape, streaming_text
 
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 32  # waiting questions beyond this are told the page is busy
-EXAMPLES = [
+CONCURRENCY = 4  # turns answered at once; the llama.cpp model itself serves one at a time
+STATIC = Path(__file__).parent / "static"
+# Offered on the empty chat; kept only when the index passes the gate for them, so another
+# article in seeds/ is not shown questions about this one.
+EXAMPLE_CANDIDATES = [
     "Which allies are rethinking intelligence sharing with the United States?",
-    "Why are the allies worried?",
     "Who defends Trump's approach to Russia?",
-    "What is this article about?",
+    "Why are the allies worried?",
 ]
+SUMMARY_QUESTION = "What is this article about?"
+STATUS = "Searching the article..."
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial"]
+MONO_FONTS = ["ui-monospace", "Consolas", "Menlo", "monospace"]
 
 
-def render_answer(answer: Answer) -> str:
-    """The answer as Markdown, with each cited passage quoted under it."""
-    lines = [html.escape(answer.answer, quote=False)]
-    if answer.citations:
-        lines.append("")
-        label = "Closest passage" if answer.abstained else "Sources"
-        lines.append(f"**{label}**")
-        quoted = answer.mode in ("quoted", "summary")  # the answer already shows the text
-        for c in answer.citations:
-            text = "" if quoted else f": “{html.escape(c.text)}”"
-            lines.append(f"> **[{c.n}]** {html.escape(c.section)}{text}")
-            lines.append(">")
-    return "\n".join(lines).rstrip(">\n")
+@dataclass
+class Page:
+    """What the page's handlers need: the answering pipeline, the articles, the feedback log."""
 
+    answerer: Answerer
+    articles: dict[str, Article]
+    feedback: FeedbackLog
+    examples: list[str]
 
-def _text(content: object) -> str:
-    """The text of a chat message's content (a string or a list of parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return ""
-
-
-def respond(answerer: Answerer, message: str, history: list[dict]) -> Iterator[list[dict]]:
-    """Stream one turn: the question, a status line, verified sentences, then the answer."""
-    past = [{"role": m.get("role"), "content": _text(m.get("content"))} for m in history]
-    chat = [
-        *history,
-        {"role": "user", "content": message},
-        {"role": "assistant", "content": "Searching the article..."},
-    ]
-    yield list(chat)  # a copy per update: each yield is one state of the page
-    shown: list[str] = []
-    try:
-        for event in answerer.stream(message, past):
-            if event.kind == "status":
-                chat[-1] = {"role": "assistant", "content": " ".join(shown) or event.text}
-            elif event.kind == "sentence":
-                shown.append(event.text)
-                chat[-1] = {"role": "assistant", "content": " ".join(shown)}
-            else:
-                chat[-1] = {"role": "assistant", "content": render_answer(event.answer)}
-            yield list(chat)
-    except QuestionError as err:
-        chat[-1] = {"role": "assistant", "content": str(err)}
-        yield chat
-    except LLMError as err:
-        chat[-1] = {"role": "assistant", "content": f"Sorry, something went wrong: {err}"}
-        yield chat
-
-
-def build_app(answerer: Answerer, title: str = "Ask the article") -> gr.Blocks:
-    """The chat page over one Answerer."""
-    with gr.Blocks(title=title, analytics_enabled=False) as app:
-        gr.Markdown(
-            f"# {html.escape(title)}\nAsk a question in plain words. Every answer "
-            "quotes or cites the passage of the article it comes from; when the article "
-            "does not say, you are told so."
+    @classmethod
+    def load(cls, answerer: Answerer, settings: Settings) -> Page:
+        """Lay out the indexed seed files and pick the example questions the index can answer."""
+        articles = load_articles(settings.seeds_dir, answerer.retriever.passages)
+        examples = [q for q in EXAMPLE_CANDIDATES if answerer.would_answer(q)]
+        # The model's first answer is 2-4 times slower than later ones (buffers, prompt cache);
+        # pay for it here rather than on the first reader's question.
+        try:
+            answerer.ask(examples[0] if examples else SUMMARY_QUESTION)
+        except LLMError as err:
+            log.warning("the language model failed its first question: %s", err)
+        return cls(
+            answerer, articles, FeedbackLog(settings.data_dir), [*examples, SUMMARY_QUESTION]
         )
-        chatbot = gr.Chatbot(label="Conversation", height=480)
-        box = gr.Textbox(placeholder="Type a question and press Enter", show_label=False)
-        gr.Examples(EXAMPLES, inputs=box)
-        clear = gr.Button("New conversation")
-        gr.Markdown(f"<small>Model: {html.escape(answerer.backend)}</small>")
 
-        def on_submit(message: str, history: list[dict]) -> Iterator[tuple[list[dict], str]]:
-            for chat in respond(answerer, message, history or []):
-                yield chat, ""
+    @property
+    def title(self) -> str:
+        if len(self.articles) == 1:
+            return next(iter(self.articles.values())).title
+        return f"{len(self.articles)} articles"
 
-        box.submit(on_submit, [box, chatbot], [chatbot, box])
-        clear.click(lambda: ([], ""), None, [chatbot, box])
+    def panel(self, sources: list[str], turn: dict | None = None, turns: int = 0) -> str:
+        """The article panel: the articles cited so far (else the first), the latest turn's
+        citations highlighted."""
+        shown = [self.articles[s] for s in sources if s in self.articles]
+        if not shown and self.articles:
+            shown = [next(iter(self.articles.values()))]
+        cited = {(c["source"], c["start"]): c["n"] for c in (turn or {}).get("citations", [])}
+        return article_panel(shown, cited, turns)
+
+    def submit(
+        self, message: str, chat: list[dict] | None, past: list[dict] | None, cited: list[str]
+    ) -> Iterator[tuple]:
+        """The page's updates for one question: (chat, question box, article panel, finished
+        turns, articles cited). Parts that do not change are gr.skip()."""
+        past = past or []
+        if not (message or "").strip():
+            gr.Info("Please type a question about the article.")
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        for shown, turn in respond(self.answerer, message, chat or [], past):
+            if turn is None:
+                yield shown, "", gr.skip(), gr.skip(), gr.skip()
+                continue
+            sources = list(dict.fromkeys([*cited, *(c["source"] for c in turn["citations"])]))
+            done = [*past, turn]
+            yield shown, "", self.panel(sources, turn, len(done)), done, sources
+
+    def vote(self, past: list[dict], index: Any, liked: Any) -> dict | None:
+        """Save a reader's vote on the answer at chat message `index`; None if there is none."""
+        turn = next((t for t in past or [] if t["index"] == index), None)
+        if turn is None:
+            return None
+        return self.feedback.record(
+            vote_name(liked), {k: v for k, v in turn.items() if k != "index"}
+        )
+
+
+def respond(
+    answerer: Answerer, message: str, chat: list[dict], turns: list[dict]
+) -> Iterator[tuple[list[dict], dict | None]]:
+    """Stream one turn into the chat: a status line, verified sentences, the final answer.
+
+    Yields (chat, None) while working, then (chat, turn) once: `turn` is the record of the
+    question and answer (what feedback stores), with `index`, its message's place in the chat.
+    """
+    history = []
+    for t in turns:
+        history += [
+            {"role": "user", "content": t["question"]},
+            {"role": "assistant", "content": t["answer"]},
+        ]
+    chat = [
+        *chat,
+        {"role": "user", "content": escape(message)},
+        {"role": "assistant", "content": STATUS},
+    ]
+    yield list(chat), None  # a copy per update: each yield is one state of the page
+    shown: list[str] = []
+    turn = {"question": message, "answer": "", "citations": [], "mode": "error"}
+    try:
+        for event in answerer.stream(message, history):
+            if event.answer is not None:
+                answer = event.answer
+                chat[-1] = {"role": "assistant", "content": answer_message(answer)}
+                turn = {
+                    "question": answer.question,
+                    "answer": answer.answer,
+                    "citations": [asdict(c) for c in answer.citations],
+                    "mode": answer.mode,
+                }
+                break
+            if event.kind == "sentence":
+                shown.append(event.text)
+            chat[-1] = {"role": "assistant", "content": streaming_text(shown) or escape(event.text)}
+            yield list(chat), None
+    except QuestionError as err:
+        turn["answer"] = str(err)
+    except LLMError as err:
+        log.warning("language model failed: %s", err)
+        turn["answer"] = f"Sorry, I couldn't answer that just now. {err}"
+    except Exception:
+        log.exception("answering %r failed", message[:200])
+        turn["answer"] = "Sorry, something went wrong on our side. Please try again."
+    if turn["mode"] == "error":
+        chat[-1] = {"role": "assistant", "content": escape(turn["answer"])}
+    yield chat, {**turn, "backend": answerer.backend, "index": len(chat) - 1}
+
+
+def vote_name(liked: Any) -> str:
+    """'up', 'down', or Gradio's own label for any other feedback option."""
+    return "up" if liked is True else "down" if liked is False else str(liked)
+
+
+def footer(answerer: Answerer) -> str:
+    """One line naming the model and backend, and where the questions go."""
+    kind, _, model = answerer.backend.partition(":")
+    settings = answerer.settings
+    where = (
+        "running on this machine; nothing you type leaves it"
+        if kind == "embedded"
+        else f"served by {settings.base_url or 'the configured server'}"
+    )
+    return f"Answers by {html.escape(model)} ({html.escape(kind)} backend), {html.escape(where)}."
+
+
+def build_app(page: Page) -> gr.Blocks:
+    """The chat page: conversation and article side by side (stacked on a phone)."""
+    answerer = page.answerer
+    with gr.Blocks(title=f"Ask the article: {page.title}", analytics_enabled=False) as app:
+        gr.Markdown(
+            f"# Ask the article\n**{escape(page.title)}**. Ask a question in plain words. "
+            "Each answer shows where it comes from: click a number such as [1] to see the "
+            "passage in the article. If the article doesn't say, you'll be told.",
+            elem_id="intro",
+        )
+        turns = gr.State([])  # finished turns of this conversation, for follow-ups and votes
+        sources = gr.State([])  # articles cited so far in this conversation
+        with gr.Row():
+            with gr.Column(scale=3, min_width=340):
+                chatbot = gr.Chatbot(
+                    elem_id="chat",
+                    show_label=False,
+                    height="62vh",
+                    buttons=[],
+                    placeholder="**Try one of these questions, or type your own below.**",
+                    examples=[{"text": q} for q in page.examples],
+                    feedback_options=("Like", "Dislike"),
+                )
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the article",
+                        show_label=False,
+                        scale=5,
+                        max_length=4000,
+                        elem_id="question",
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=80)
+                new = gr.Button("New conversation", size="sm", elem_id="new-conversation")
+            with gr.Column(scale=2, min_width=340):
+                panel = gr.HTML(page.panel([]), elem_id="article-box", js_on_load=None)
+        gr.HTML(f'<p id="footer">{footer(answerer)}</p>', js_on_load=None)
+
+        outputs = [chatbot, box, panel, turns, sources]
+
+        def on_submit(message: str, chat: list[dict], past: list[dict], cited: list[str]):
+            yield from page.submit(message, chat, past, cited)
+
+        def on_example(chat: list[dict], past: list[dict], cited: list[str], data: gr.SelectData):
+            yield from page.submit(data.value["text"], chat, past, cited)
+
+        def on_vote(past: list[dict], data: gr.LikeData) -> None:
+            if page.vote(past, data.index, data.liked):
+                gr.Info("Thank you: your vote was saved on this machine.")
+
+        inputs = [chatbot, turns, sources]
+        # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
+        # the other events serve only the page.
+        box.submit(
+            on_submit, [box, *inputs], outputs, api_name="ask", concurrency_limit=CONCURRENCY
+        )
+        private = {"api_visibility": "private"}
+        ask.click(on_submit, [box, *inputs], outputs, concurrency_limit=CONCURRENCY, **private)
+        chatbot.example_select(
+            on_example, inputs, outputs, concurrency_limit=CONCURRENCY, **private
+        )
+        chatbot.like(on_vote, [turns], None, **private)
+
+        def start_over() -> tuple:
+            return [], "", page.panel([]), [], []
+
+        new.click(start_over, None, outputs, **private)
+        chatbot.clear(start_over, None, outputs, **private)  # the chat's own bin icon
     return app
 
 
-def _title(answerer: Answerer) -> str:
-    titles = {p.metadata.get("title") for p in answerer.retriever.passages}
-    titles.discard(None)
-    titles.discard("")
-    return f"Ask the article: {titles.pop()}" if len(titles) == 1 else "Ask the articles"
+def launch_options() -> dict[str, Any]:
+    """Theme, CSS and script for `launch()`: all inline, nothing loaded from another host."""
+    return {
+        "theme": gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS),
+        "css": (STATIC / "page.css").read_text(encoding="utf-8"),
+        "js": (STATIC / "page.js").read_text(encoding="utf-8"),
+        "footer_links": [],
+    }
 
 
 def main(settings: Settings | None = None) -> int:
@@ -112,14 +258,15 @@ def main(settings: Settings | None = None) -> int:
 
     settings = settings or Settings.from_env()
     answerer = load_answerer(settings)
-    app = build_app(answerer, _title(answerer))
+    app = build_app(Page.load(answerer, settings))
     app.queue(max_size=QUEUE_SIZE)
-    print(f"Serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)")
+    print(f"Serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)", flush=True)
     app.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
         show_error=False,
         quiet=True,
+        **launch_options(),
     )
     return 0

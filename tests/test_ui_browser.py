@@ -1,0 +1,126 @@
+"""The page in a real browser: headless Chromium (Debian's) against `rag serve`, embedded model."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from rag.config import PROJECT_ROOT
+from ui.app import EXAMPLE_CANDIDATES
+from ui.browser import DESKTOP, PHONE, ChatPage, chromium, served
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT_ROOT / "tests" / "artifacts"))
+NOT_IN_ARTICLE = "What did the Pope say about the alliance?"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """`rag serve` on a free port with a fresh index; yields (url, data dir)."""
+    folder = tmp_path_factory.mktemp("serve")
+    data_dir = folder / "data"
+    with served({"RAG_DATA_DIR": str(data_dir)}, folder / "serve.log") as url:
+        yield url, data_dir
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def _open(browser, url: str, viewport: dict) -> ChatPage:
+    context = browser.new_context(
+        viewport=viewport, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = ChatPage(context.new_page(), url)
+    page.open()
+    return page
+
+
+def _inside(inner: dict, outer: dict) -> bool:
+    return (
+        inner["y"] >= outer["y"] - 1
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
+    )
+
+
+def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) -> None:
+    url, data_dir = server
+    chat = _open(browser, url, DESKTOP)
+    page = chat.page
+    assert "Ask the article" in page.locator("#intro").inner_text()
+
+    chat.click_example(EXAMPLE_CANDIDATES[0])
+    answer = chat.last_answer()
+    assert "Israel" in answer.inner_text()
+    cite = answer.locator("a.cite").first
+    anchor = cite.get_attribute("href").removeprefix("#")
+    cite.click()
+    passage = page.locator(f".article-panel #{anchor}")
+    page.wait_for_function(
+        "id => document.getElementById(id).classList.contains('focus')", arg=anchor
+    )
+    assert passage.evaluate("e => e.tagName") == "MARK"  # highlighted as cited by this answer
+    assert "Israel, Saudi Arabia" in passage.inner_text()
+    page.wait_for_timeout(800)  # the smooth scroll
+    panel = page.locator(".article-panel").bounding_box()
+    assert _inside(passage.bounding_box(), panel), "the cited passage is scrolled into view"
+
+    answer.locator("a.copy-answer").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("“This potential recalibration") and "<" not in copied
+    assert "Sources: [1]" in copied and "Copy answer" not in copied
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desktop-answer.png"))
+
+    chat.ask(NOT_IN_ARTICLE)
+    refusal = chat.last_answer()
+    assert "The article doesn't mention “pope”" in refusal.inner_text()
+    assert refusal.locator("a.cite").count() >= 1  # a link to the closest passage
+
+    chat.ask("What approach does Trump take towards Russia?")
+    chat.ask("And who defends it?")
+    assert "Republican lawmakers" in chat.last_answer().inner_text()
+    page.locator('#chat button[aria-label="Like"]').last.click()
+    votes = _wait_for_votes(page, data_dir, 1)
+    assert votes[-1]["vote"] == "up" and votes[-1]["question"] == "And who defends it?"
+    assert votes[-1]["citations"][0]["text"].startswith("While administration officials")
+    page.screenshot(path=str(ARTIFACTS / "desktop-conversation.png"), full_page=True)
+
+    chat.start_over()
+    assert page.get_by_role("button", name=EXAMPLE_CANDIDATES[0]).is_visible()
+    assert page.locator(".article-panel mark").count() == 0
+    assert chat.other_hosts() == [], "the page loaded something from another host"
+
+
+def test_on_a_phone_the_article_folds_under_the_chat(server, browser) -> None:
+    url, _ = server
+    chat = _open(browser, url, PHONE)
+    page = chat.page
+    chat.ask("Who defends Trump's approach to Russia?")
+    chat_box = page.locator("#chat").bounding_box()
+    panel = page.locator(".article-panel").bounding_box()
+    assert panel["y"] >= chat_box["y"] + chat_box["height"], "article below the chat"
+    assert panel["width"] <= PHONE["width"]
+    cite = chat.last_answer().locator("a.cite").first
+    anchor = cite.get_attribute("href").removeprefix("#")
+    cite.click()
+    page.wait_for_timeout(800)
+    box = page.locator(f"#{anchor}").bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], "the page scrolled to the cited passage"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone-passage.png"))
+    page.screenshot(path=str(ARTIFACTS / "phone-full.png"), full_page=True)
+    assert chat.other_hosts() == []
+
+
+def _wait_for_votes(page, data_dir: Path, n: int) -> list[dict]:
+    path = data_dir / "feedback.jsonl"
+    for _ in range(50):
+        if path.exists() and len(path.read_text().splitlines()) >= n:
+            break
+        page.wait_for_timeout(100)
+    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -1,0 +1,86 @@
+"""`python -m ui.bench`: answer latency through the page in headless Chromium, in one run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rag.config import PROJECT_ROOT
+from rag.evaluate import percentile
+from ui.browser import DESKTOP, BrowserMissing, ChatPage, chromium, served
+
+TURNS_PER_CONVERSATION = 10  # a reader's conversation; then "New conversation"
+TARGETS = {"answer_p50_s": 1.5, "first_visible_p95_s": 0.3}
+
+
+def questions(dataset: Path, n: int) -> list[str]:
+    """The first n questions of the eval set that stand alone (no earlier turns)."""
+    items = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line]
+    return [i["question"] for i in items if not i.get("history")][:n]
+
+
+def run(asked: list[str], out: Path) -> dict:
+    """Serve the page, ask every question in the browser, and write browser.json into out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"RAG_DATA_DIR": str(Path(tmp) / "data")}
+        with served(env, Path(tmp) / "serve.log") as url, chromium() as browser:
+            page = ChatPage(browser.new_page(viewport=DESKTOP), url)
+            page.open()
+            first = page.ask(asked[0])  # the first question after start-up, reported apart
+            timings = []
+            for i, q in enumerate(asked[1:]):
+                if i and i % TURNS_PER_CONVERSATION == 0:
+                    page.start_over()
+                timings.append(page.ask(q))
+            outside = page.other_hosts()
+    answers = [t.answer_s for t in timings]
+    visible = [t.first_visible_s for t in timings]
+    result = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "questions": len(timings),
+        "first_question_after_start_s": round(first.answer_s, 3),
+        "answer_p50_s": round(percentile(answers, 50), 3),
+        "answer_p95_s": round(percentile(answers, 95), 3),
+        "first_visible_p50_s": round(percentile(visible, 50), 3),
+        "first_visible_p95_s": round(percentile(visible, 95), 3),
+        "requests_to_other_hosts": len(outside),
+    }
+    result["targets"] = {f"{k} <= {v}": result[k] <= v for k, v in TARGETS.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "browser.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.bench",
+        description="Time answers through the chat page in headless Chromium (embedded model, "
+        "a fresh index in a temporary folder) and write browser.json.",
+    )
+    parser.add_argument("--questions", type=int, default=30, help="questions timed (default 30)")
+    parser.add_argument(
+        "--dataset", type=Path, default=PROJECT_ROOT / "eval" / "qa.jsonl", help="JSONL eval set"
+    )
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "bench")
+    args = parser.parse_args(argv)
+    if args.questions < 1:
+        parser.error("--questions must be at least 1")
+    try:
+        asked = questions(args.dataset, args.questions + 1)
+    except (OSError, ValueError, KeyError) as err:
+        parser.error(f"cannot read questions from {args.dataset}: {err}")
+    try:
+        result = run(asked, args.out)
+    except BrowserMissing as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0 if all(result["targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Drive the chat page in headless Chromium: shared by the browser test and `make bench-ui`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Debian's chromium package; Playwright drives it instead of downloading a browser of its own.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps calling Google's hosts, which a
+# closed network refuses; none of them changes how the page behaves.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BOT_MESSAGES = '#chat [data-testid="bot"]'
+
+
+class BrowserMissing(RuntimeError):
+    """Chromium or Playwright is not installed; the message says how to install them."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(env: dict[str, str], log_path: Path, timeout: float = 240) -> Iterator[str]:
+    """Run `rag serve` on a free port of 127.0.0.1 with these RAG_* settings; yield its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    child_env = {**os.environ, **env, "RAG_HOST": "127.0.0.1", "RAG_PORT": str(port)}
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve"],
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url, proc, log_path, timeout)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"rag serve exited: {log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium browser driven by Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise BrowserMissing("Playwright is missing: pip install -e '.[dev]'") from None
+    if not CHROMIUM.exists():
+        raise BrowserMissing(
+            f"no Chromium at {CHROMIUM}: apt-get install chromium chromium-driver "
+            "(or set CHROMIUM_PATH)"
+        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Timing:
+    """Seconds from pressing Enter to the first visible reply and to the finished answer."""
+
+    first_visible_s: float
+    answer_s: float
+
+
+class ChatPage:
+    """The page in one browser tab, with the steps a reader takes."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.requests: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def open(self) -> None:
+        self.page.goto(self.url)
+        self.page.wait_for_selector("#chat")
+        self.page.wait_for_selector(".article-panel")
+
+    def turns(self) -> int:
+        """How many turns have finished (the article panel updates when an answer ends)."""
+        return int(self.page.get_attribute(".article-panel", "data-turns"))
+
+    def ask(self, question: str, timeout_s: float = 60) -> Timing:
+        """Type a question, press Enter, and wait for the finished answer."""
+        box = self.page.locator("#question textarea")
+        box.fill(question)
+        return self._timed(lambda: box.press("Enter"), timeout_s)
+
+    def click_example(self, text: str, timeout_s: float = 60) -> Timing:
+        """Click one of the example questions shown on the empty chat."""
+        example = self.page.get_by_role("button", name=text)
+        return self._timed(example.click, timeout_s)
+
+    def _timed(self, action: Any, timeout_s: float) -> Timing:
+        shown = self.page.locator(BOT_MESSAGES).count()
+        done = self.turns()
+        t0 = time.perf_counter()
+        action()
+        self.page.wait_for_function(
+            f"document.querySelectorAll('{BOT_MESSAGES}').length > {shown}",
+            timeout=timeout_s * 1000,
+        )
+        first = time.perf_counter() - t0
+        self.page.wait_for_function(
+            "n => Number(document.querySelector('.article-panel').dataset.turns) > n",
+            arg=done,
+            timeout=timeout_s * 1000,
+        )
+        return Timing(first, time.perf_counter() - t0)
+
+    def last_answer(self) -> Any:
+        """The latest bot message (a Playwright locator)."""
+        return self.page.locator(f"{BOT_MESSAGES} .message-content").last
+
+    def start_over(self) -> None:
+        self.page.locator("#new-conversation").click()
+        self.page.wait_for_function(f"document.querySelectorAll('{BOT_MESSAGES}').length === 0")
+
+    def other_hosts(self) -> list[str]:
+        """Every requested URL whose host is not the app's."""
+        host = self.url.split("/")[2]
+        return [u for u in self.requests if u.split("/")[2:3] != [host] and "://" in u]

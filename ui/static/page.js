@@ -1,0 +1,44 @@
+() => {
+  // Citation markers are links to "#<passage id>": show that passage in the article panel
+  // instead of following the link. "Copy answer" links copy their message as plain text.
+  function showPassage(id) {
+    const passage = document.getElementById(id);
+    if (!passage) return false;
+    document.querySelectorAll(".passage.focus").forEach((p) => p.classList.remove("focus"));
+    passage.classList.add("focus");
+    passage.scrollIntoView({ behavior: "smooth", block: "center" });
+    return true;
+  }
+
+  async function copyMessage(link) {
+    const message = link.closest(".message-content") || link.parentElement;
+    const text = message.innerText.replace(/\s*Copy answer\s*$/, "").trim();
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      // Pages served over plain http on another host have no clipboard API.
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    link.textContent = "Copied";
+    setTimeout(() => { link.textContent = "Copy answer"; }, 1500);
+  }
+
+  document.addEventListener(
+    "click",
+    (event) => {
+      const cite = event.target.closest("a.cite");
+      const copy = event.target.closest("a.copy-answer");
+      if (!cite && !copy) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (cite) showPassage(cite.getAttribute("href").slice(1));
+      else copyMessage(copy);
+    },
+    true,
+  );
+}
