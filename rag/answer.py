@@ -356,7 +356,7 @@ class Answerer:
             text = "I can only answer questions in English about the article."
         elif decision.reason == "unknown_terms":
             text = (
-                f"The article doesn't mention {_quote_terms(decision.detail)}, so it can't "
+                f"The article doesn't mention {_quote_terms(decision.detail, q.text)}, so it can't "
                 "answer that."
             )
         elif decision.reason == "no_answer_type":
@@ -444,8 +444,12 @@ def _looks_english(text: str) -> bool:
     return len(tokens) < 3 or any(t in STOPWORDS for t in tokens)
 
 
-def _quote_terms(detail: str) -> str:
-    terms = [f"“{t}”" for t in detail.split(", ") if t][:3]
+def _quote_terms(detail: str, question: str) -> str:
+    """The unknown words, quoted as the reader typed them ("China", not "china")."""
+    terms = []
+    for t in [t for t in detail.split(", ") if t][:3]:
+        typed = re.search(rf"\b{re.escape(t)}\b", question, re.IGNORECASE)
+        terms.append(f"“{typed.group() if typed else t}”")
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " or " + terms[-1]
 
 

@@ -158,6 +158,9 @@ class Retriever:
         if question.intent == "summary":
             return GateDecision(True, "ok")
         if relevance < min_relevance and not _covered(question.text, hits):
+            specific, _ = self.unfamiliar_words(question.text)
+            if specific:  # say which name the articles never use, not just "doesn't say"
+                return GateDecision(False, "unknown_terms", ", ".join(specific))
             return GateDecision(False, "low_relevance", f"best similarity {relevance:.2f}")
         if question.answer_type != "any" and not any(
             answers_type(question, h.passage.page_content) for h in hits

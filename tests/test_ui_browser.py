@@ -78,7 +78,7 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
 
     chat.ask(NOT_IN_ARTICLE)
     refusal = chat.last_answer()
-    assert "The article doesn't mention “pope”" in refusal.inner_text()
+    assert "The article doesn't mention “Pope”" in refusal.inner_text()
     assert refusal.locator("a.cite").count() >= 1  # a link to the closest passage
 
     chat.ask("What approach does Trump take towards Russia?")
