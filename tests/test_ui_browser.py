@@ -8,7 +8,7 @@ import pytest
 
 from rag.config import PROJECT_ROOT
 from ui.app import EXAMPLE_CANDIDATES
-from ui.browser import DESKTOP, PHONE, ChatPage, chromium, served
+from ui.browser import DESKTOP, PHONE, ChatPage, chromium, free_port, served
 
 pytestmark = pytest.mark.slow
 
@@ -114,7 +114,31 @@ def test_on_a_phone_the_article_folds_under_the_chat(server, browser) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone-passage.png"))
     page.screenshot(path=str(ARTIFACTS / "phone-full.png"), full_page=True)
+    page.get_by_text("Back to the question box").click()
+    page.wait_for_timeout(800)
+    box = page.locator("#question").bounding_box()
+    assert box["y"] + box["height"] > 0 and box["y"] < PHONE["height"], "back at the question box"
     assert chat.other_hosts() == []
+
+
+def test_a_dead_language_model_server_gets_a_polite_message(browser, tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    env = {
+        "RAG_DATA_DIR": str(tmp_path / "data"),
+        "RAG_BACKEND": "openai",
+        "RAG_BASE_URL": dead,
+        "RAG_MODEL": "any-model",
+    }
+    with served(env, tmp_path / "serve.log") as url:
+        chat = _open(browser, url, DESKTOP)
+        assert f"(openai backend), served by {dead}" in chat.page.locator("#footer").inner_text()
+        chat.ask("Who defends Trump's approach to Russia?")
+        text = chat.last_answer().inner_text()
+        assert text.startswith("Sorry, I couldn't answer that just now.")
+        assert "cannot be reached" in text
+        # The page stays usable: the next question gets its answer (this one needs no model).
+        chat.ask(NOT_IN_ARTICLE)
+        assert "The article doesn't mention “Pope”" in chat.last_answer().inner_text()
 
 
 def _wait_for_votes(page, data_dir: Path, n: int) -> list[dict]:

@@ -64,6 +64,7 @@ def test_html_and_markdown_in_text_are_shown_literally() -> None:
 def test_the_panel_highlights_and_numbers_only_the_cited_passages() -> None:
     html = article_panel([ARTICLE], {("a.txt", 31): 1}, turns=3)
     assert html.startswith('<div class="article-panel" data-turns="3">')
+    assert html.count('href="#question"') == 1  # the way back to the chat on a phone
     assert "<h2>A &lt;b&gt;title&lt;/b&gt;</h2>" in html and "<h3>Section one</h3>" in html
     first = f'<span class="passage" id="{passage_anchor("a.txt", 20)}">First one.</span>'
     assert first in html

@@ -65,7 +65,8 @@ def article_panel(
     """
     cited = cited or {}
     body = "".join(_article(a, cited) for a in articles)
-    return f'<div class="article-panel" data-turns="{turns}">{body}</div>'
+    back = '<a class="to-chat" href="#question">Back to the question box</a>'  # phones only
+    return f'<div class="article-panel" data-turns="{turns}">{back}{body}</div>'
 
 
 def _article(article: Article, cited: dict[tuple[str, int], int]) -> str:
