@@ -188,7 +188,7 @@ def measure_server_memory(settings: Settings, questions: int) -> dict:
     """Peak resident memory of `rag serve` after answering questions through its API."""
     from gradio_client import Client
 
-    port = _free_port()
+    port = free_port()
     env = {**_child_env(settings), "RAG_PORT": str(port)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rag.cli", "serve"],
@@ -277,7 +277,8 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

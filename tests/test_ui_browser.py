@@ -5,10 +5,12 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from rag.bench import free_port
 from rag.config import PROJECT_ROOT
 from ui.app import EXAMPLE_CANDIDATES
-from ui.browser import DESKTOP, PHONE, ChatPage, chromium, free_port, served
+from ui.browser import DESKTOP, PHONE, ChatPage, chromium, served
 
 pytestmark = pytest.mark.slow
 
@@ -40,11 +42,26 @@ def _open(browser, url: str, viewport: dict) -> ChatPage:
     return page
 
 
-def _inside(inner: dict, outer: dict) -> bool:
-    return (
-        inner["y"] >= outer["y"] - 1
-        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
-    )
+# True once the element is scrolled into view: inside the article panel's own scroll box, or
+# (on a phone, where the panel does not scroll) inside the window.
+IN_PANEL = """id => {
+  const e = document.getElementById(id).getBoundingClientRect();
+  const box = document.querySelector('.article-panel').getBoundingClientRect();
+  return e.top >= box.top - 1 && e.bottom <= box.bottom + 1;
+}"""
+IN_WINDOW = """id => {
+  const e = document.getElementById(id).getBoundingClientRect();
+  return e.bottom > 0 && e.top < window.innerHeight;
+}"""
+
+
+def _scrolled_to(page, anchor: str, check: str) -> bool:
+    """Wait (smooth scrolling takes a moment) until the element is in view."""
+    try:
+        page.wait_for_function(check, arg=anchor, timeout=5000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) -> None:
@@ -65,9 +82,7 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     )
     assert passage.evaluate("e => e.tagName") == "MARK"  # highlighted as cited by this answer
     assert "Israel, Saudi Arabia" in passage.inner_text()
-    page.wait_for_timeout(800)  # the smooth scroll
-    panel = page.locator(".article-panel").bounding_box()
-    assert _inside(passage.bounding_box(), panel), "the cited passage is scrolled into view"
+    assert _scrolled_to(page, anchor, IN_PANEL), "the cited passage is scrolled into view"
 
     answer.locator("a.copy-answer").click()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -108,16 +123,12 @@ def test_on_a_phone_the_article_folds_under_the_chat(server, browser) -> None:
     cite = chat.last_answer().locator("a.cite").first
     anchor = cite.get_attribute("href").removeprefix("#")
     cite.click()
-    page.wait_for_timeout(800)
-    box = page.locator(f"#{anchor}").bounding_box()
-    assert 0 <= box["y"] < PHONE["height"], "the page scrolled to the cited passage"
+    assert _scrolled_to(page, anchor, IN_WINDOW), "the page scrolled to the cited passage"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone-passage.png"))
     page.screenshot(path=str(ARTIFACTS / "phone-full.png"), full_page=True)
     page.get_by_text("Back to the question box").click()
-    page.wait_for_timeout(800)
-    box = page.locator("#question").bounding_box()
-    assert box["y"] + box["height"] > 0 and box["y"] < PHONE["height"], "back at the question box"
+    assert _scrolled_to(page, "question", IN_WINDOW), "the link leads back to the question box"
     assert chat.other_hosts() == []
 
 

@@ -211,9 +211,6 @@ def build_app(page: Page) -> gr.Blocks:
 
         outputs = [chatbot, box, panel, turns, sources]
 
-        def on_submit(message: str, chat: list[dict], past: list[dict], cited: list[str]):
-            yield from page.submit(message, chat, past, cited)
-
         def on_example(chat: list[dict], past: list[dict], cited: list[str], data: gr.SelectData):
             yield from page.submit(data.value["text"], chat, past, cited)
 
@@ -225,10 +222,10 @@ def build_app(page: Page) -> gr.Blocks:
         # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
         # the other events serve only the page.
         box.submit(
-            on_submit, [box, *inputs], outputs, api_name="ask", concurrency_limit=CONCURRENCY
+            page.submit, [box, *inputs], outputs, api_name="ask", concurrency_limit=CONCURRENCY
         )
         private = {"api_visibility": "private"}
-        ask.click(on_submit, [box, *inputs], outputs, concurrency_limit=CONCURRENCY, **private)
+        ask.click(page.submit, [box, *inputs], outputs, concurrency_limit=CONCURRENCY, **private)
         chatbot.example_select(
             on_example, inputs, outputs, concurrency_limit=CONCURRENCY, **private
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from rag.bench import free_port
 
 # Debian's chromium package; Playwright drives it instead of downloading a browser of its own.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -35,12 +36,6 @@ BOT_MESSAGES = '#chat [data-testid="bot"]'
 
 class BrowserMissing(RuntimeError):
     """Chromium or Playwright is not installed; the message says how to install them."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
