@@ -33,7 +33,8 @@ FRAME_WORDS = frozenset(
     """describe described describes named called call take taking taken besides else conclusion
     end still stuff might make makes made people change changes changed react reacted reaction
     way ways happen happened happening currently now today main point idea view views feel felt
-    info detail details part parts role type overall basically generally behalf""".split()
+    info detail details part parts role type overall basically generally behalf mean means
+    meaning""".split()
 )
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; small corpora are not sensitive to it
 # Words for people and groups: a "who" question can be answered by these as well as by names.
@@ -226,11 +227,18 @@ def _same_family(a: str, b: str) -> bool:
 
 
 def _covered(question: str, hits: list[Hit]) -> bool:
-    """True when one passage holds every content word (two or more) of the question."""
+    """True when one passage holds every content word of the question: two or more words, or
+    a single name ("What about Israel?")."""
     asked = set(content_stems(question))
-    return len(asked) >= 2 and any(
-        asked <= set(content_stems(h.passage.page_content)) for h in hits
-    )
+    if not asked:
+        return False
+    for h in hits:
+        text = h.passage.page_content
+        if asked <= set(content_stems(text)) and (
+            len(asked) >= 2 or asked <= {stem(n) for n in names(text)}
+        ):
+            return True
+    return False
 
 
 def _misspelled_stopword(word: str) -> bool:

@@ -39,6 +39,7 @@ def _gate(retriever, text: str):
     ("question", "reason"),
     [
         ("What is the capital of France?", "unknown_terms"),  # a name the article never uses
+        ("What about Germany?", "unknown_terms"),
         ("What is the best recipe for pancakes?", "low_relevance"),
         ("What did Joe Biden say about intelligence sharing?", "unknown_terms"),
         ("When did the White House respond to the allies?", "no_answer_type"),
@@ -58,6 +59,9 @@ def test_gate_refuses_what_the_article_does_not_answer(retriever, question, reas
         "Which allies are rethinking intelligence sharing with the United States?",
         "Wich allies are reconsidering inteligence sharing?",
         "who is defending trumps russia moves",
+        "What about Israel?",  # one name the article uses is enough
+        "Did anyone downplay the rift?",  # 'anyone' carries no topic
+        "What does Five Eyes mean here?",
     ],
 )
 def test_gate_lets_answerable_questions_through(retriever, question: str) -> None:
