@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         parents=[settings],
         help="start the chat web page",
-        description="Serve the chat page on http://HOST:PORT (127.0.0.1:7860).",
+        description="Serve the chat page on http://HOST:PORT (127.0.0.1:7860): the chat beside "
+        "the article, citation markers that show their passage, votes saved to "
+        "DATA_DIR/feedback.jsonl.",
     )
     ev = sub.add_parser(
         "eval",
