@@ -34,6 +34,27 @@ PHONE = {"width": 390, "height": 844}
 BOT_MESSAGES = '#chat [data-testid="bot"]'
 
 
+# Records when the next reply becomes visible and when the turn ends (the article panel's
+# data-turns grows), relative to now.
+_WATCH = """([selector, shown, turns]) => {
+  const t = { start: performance.now(), first: null, done: null };
+  window.__ragTiming = t;
+  const check = () => {
+    const now = performance.now();
+    if (t.first === null && document.querySelectorAll(selector).length > shown) t.first = now;
+    const panel = document.querySelector('.article-panel');
+    if (t.done === null && panel && Number(panel.dataset.turns) > turns) {
+      t.done = now;
+      if (t.first === null) t.first = now;
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(check);
+  const all = { childList: true, subtree: true, attributes: true, characterData: true };
+  observer.observe(document.body, all);
+}"""
+
+
 class BrowserMissing(RuntimeError):
     """Chromium or Playwright is not installed; the message says how to install them."""
 
@@ -134,21 +155,16 @@ class ChatPage:
         return self._timed(example.click, timeout_s)
 
     def _timed(self, action: Any, timeout_s: float) -> Timing:
+        # Timestamps are taken in the page by a MutationObserver, so the numbers do not include
+        # how often Playwright polls.
         shown = self.page.locator(BOT_MESSAGES).count()
-        done = self.turns()
-        t0 = time.perf_counter()
+        self.page.evaluate(_WATCH, [BOT_MESSAGES, shown, self.turns()])
         action()
         self.page.wait_for_function(
-            f"document.querySelectorAll('{BOT_MESSAGES}').length > {shown}",
-            timeout=timeout_s * 1000,
+            "() => window.__ragTiming.done !== null", timeout=timeout_s * 1000
         )
-        first = time.perf_counter() - t0
-        self.page.wait_for_function(
-            "n => Number(document.querySelector('.article-panel').dataset.turns) > n",
-            arg=done,
-            timeout=timeout_s * 1000,
-        )
-        return Timing(first, time.perf_counter() - t0)
+        t = self.page.evaluate("window.__ragTiming")
+        return Timing((t["first"] - t["start"]) / 1000, (t["done"] - t["start"]) / 1000)
 
     def last_answer(self) -> Any:
         """The latest bot message (a Playwright locator)."""
