@@ -1,11 +1,13 @@
 """The chat page's handlers, called directly with scripted models over the real index."""
 
+import socket
+
 import gradio as gr
 import pytest
 
 from rag.llm import LLMError
 from ui import app as page_module
-from ui.app import Page, build_app, footer, respond, vote_name
+from ui.app import Page, build_app, check_port, footer, respond, vote_name
 
 pytestmark = pytest.mark.slow
 
@@ -131,3 +133,13 @@ def test_build_app_has_one_public_api_endpoint(page: Page) -> None:
     assert isinstance(app, gr.Blocks)
     public = [f.api_name for f in app.fns.values() if f.api_visibility == "public"]
     assert public == ["ask"]
+
+
+def test_a_busy_port_is_reported_before_anything_loads() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(OSError, match=f"cannot serve on 127.0.0.1:{port}.*--port"):
+            check_port("127.0.0.1", port)
+    check_port("127.0.0.1", port)  # free again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import socket
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -249,11 +250,26 @@ def launch_options() -> dict[str, Any]:
     }
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise OSError with what to do when the page cannot listen on host:port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server does
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise OSError(
+                f"cannot serve on {host}:{port} ({reason}); choose another with --port / "
+                "RAG_PORT or --host / RAG_HOST"
+            ) from None
+
+
 def main(settings: Settings | None = None) -> int:
     """Load the pipeline and serve the page on settings.host:settings.port."""
     from rag.pipeline import load_answerer
 
     settings = settings or Settings.from_env()
+    check_port(settings.host, settings.port)  # before the models load, not after
     answerer = load_answerer(settings)
     app = build_app(Page.load(answerer, settings))
     app.queue(max_size=QUEUE_SIZE)
