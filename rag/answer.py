@@ -8,7 +8,6 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -16,21 +15,17 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from rag.abstain import REFUSAL, not_answered
 from rag.config import Settings
 from rag.llm import describe, stream_text
 from rag.question import Question, classify, clean
+from rag.reply import Answer, Draft, Event, citation
 from rag.retrieve import GateDecision, Hit, Retriever, answers_type
-from rag.text import STOPWORDS, content_stems, content_words, names, words
+from rag.text import content_stems, content_words, names, words
 from rag.verify import Claim, check_support, split_claims, split_finished
 
 log = logging.getLogger(__name__)
 
-_TYPE_NAMES = {
-    "person": "a name",
-    "time": "a date or time",
-    "number": "a number",
-    "place": "a place",
-}
 MAX_QUOTES = 2
 _META = re.compile(
     r"(the|this|these) (passages?|article|text|author|report|context)s? (\w+ )?(discuss|mention|"
@@ -52,84 +47,6 @@ def _prompt(name: str) -> str:
 
 SYSTEM_PROMPT = _prompt("answer_system.txt")
 USER_PROMPT = _prompt("answer_user.txt")
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A cited span of a source file: text == file_text[start:end]."""
-
-    n: int
-    source: str
-    section: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass
-class Answer:
-    """The reply to one question, as printed by `rag ask --json`."""
-
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[Citation]
-    backend: str
-    timings_ms: dict[str, float]
-    mode: str  # "generated", "quoted", "summary", "abstained" or "refused"
-    reason: str = ""
-    # (source, start, end) of the passages retrieved, best first: for evaluation, not printed.
-    retrieved: list[tuple[str, int, int]] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        """The JSON contract of DESIGN.md (plus `mode` and `reason`)."""
-        out = asdict(self)
-        del out["retrieved"]
-        return out
-
-
-@dataclass(frozen=True)
-class Event:
-    """One step of a streamed answer: a status line, a verified sentence, or the final answer."""
-
-    kind: str  # "status", "sentence" or "answer"
-    text: str = ""
-    answer: Answer | None = None
-
-
-@dataclass
-class _Draft:
-    """Sentences accepted so far and the passages they cite, numbered in order of first use."""
-
-    sentences: list[str] = field(default_factory=list)
-    cited: list[Document] = field(default_factory=list)
-    stems: list[set[str]] = field(default_factory=list)
-
-    def add(self, text: str, passages: list[Document], quote: bool = False) -> str | None:
-        """Append a sentence with its citation markers; None when it repeats an earlier one."""
-        seen = set(words(text)) - STOPWORDS
-        if any(seen <= earlier for earlier in self.stems):
-            return None
-        numbers = []
-        for p in passages:
-            if p not in self.cited:
-                self.cited.append(p)
-            numbers.append(self.cited.index(p) + 1)
-        body = f"“{text}”" if quote else text
-        sentence = body + " " + "".join(f"[{n}]" for n in numbers)
-        self.sentences.append(sentence)
-        self.stems.append(seen)
-        return sentence
-
-    def citations(self) -> list[Citation]:
-        return [_citation(i + 1, p) for i, p in enumerate(self.cited)]
-
-
-def _citation(n: int, passage: Document) -> Citation:
-    m = passage.metadata
-    return Citation(
-        n, m["source"], m["section"], int(m["start"]), int(m["end"]), passage.page_content
-    )
 
 
 class Answerer:
@@ -162,7 +79,7 @@ class Answerer:
         if not decision.answer:
             yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
             return
-        draft = _Draft()
+        draft = Draft()
         if q.intent == "summary":
             for passage in self._key_passages(hits[0].passage.metadata["source"]):
                 yield from _shown(draft.add(passage.page_content, [passage], quote=True))
@@ -235,7 +152,7 @@ class Answerer:
         q: Question,
         ranked: list[tuple[Document, float]],
         q_vector: np.ndarray,
-        draft: _Draft,
+        draft: Draft,
         timings: dict[str, float],
         t0: float,
     ) -> Iterator[Event]:
@@ -279,7 +196,7 @@ class Answerer:
         passages: list[Document],
         preferred: list[Document],
         q_vector: np.ndarray,
-        draft: _Draft,
+        draft: Draft,
     ) -> str | None:
         """Add a generated sentence to the draft if one of the best passages supports it and it
         fits the question; the citation is the supporting passage (the cited one if it does)."""
@@ -336,50 +253,20 @@ class Answerer:
         timings: dict[str, float],
         t0: float,
     ) -> Answer:
-        """A plain 'the article doesn't say', naming the nearest passage."""
+        """A plain 'the article doesn't say', naming the nearest passage; or a refusal."""
         if decision.reason == "instruction":
-            text = (
-                "I can only answer questions about the article, and I don't follow "
-                "instructions. Try asking what the article says about a topic."
-            )
-            return Answer(
-                q.text,
-                text,
-                True,
-                [],
-                self.backend,
-                _total(timings, t0),
-                "refused",
-                decision.reason,
-            )
-        if not _looks_english(q.text) and decision.reason != "no_answer_type":
-            text = "I can only answer questions in English about the article."
-        elif decision.reason == "unknown_terms":
-            text = (
-                f"The article doesn't mention {_quote_terms(decision.detail, q.text)}, so it can't "
-                "answer that."
-            )
-        elif decision.reason == "no_answer_type":
-            text = f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
+            text, citations, mode = REFUSAL, [], "refused"
         else:
-            text = "The article doesn't say."
-        citations = []
-        if hits:
-            text += " The closest passage is [1]."
-            citations = [_citation(1, hits[0].passage)]
+            text, mode = not_answered(q, decision), "abstained"
+            citations = [citation(1, hits[0].passage)] if hits else []
+            if hits:
+                text += " The closest passage is [1]."
         return Answer(
-            q.text,
-            text,
-            True,
-            citations,
-            self.backend,
-            _total(timings, t0),
-            "abstained",
-            decision.reason,
+            q.text, text, True, citations, self.backend, _total(timings, t0), mode, decision.reason
         )
 
     def _finish(
-        self, q: Question, draft: _Draft, mode: str, timings: dict[str, float], t0: float
+        self, q: Question, draft: Draft, mode: str, timings: dict[str, float], t0: float
     ) -> Answer:
         return Answer(
             q.text,
@@ -437,20 +324,6 @@ def _quotes(ranked: list[tuple[Document, float]]) -> list[Document]:
     top = ranked[0][1]
     chosen = [p for p, score in ranked[:MAX_QUOTES] if score >= top * QUOTE_MARGIN]
     return sorted(chosen, key=lambda p: (p.metadata["source"], int(p.metadata["start"])))
-
-
-def _looks_english(text: str) -> bool:
-    tokens = words(text)
-    return len(tokens) < 3 or any(t in STOPWORDS for t in tokens)
-
-
-def _quote_terms(detail: str, question: str) -> str:
-    """The unknown words, quoted as the reader typed them ("China", not "china")."""
-    terms = []
-    for t in [t for t in detail.split(", ") if t][:3]:
-        typed = re.search(rf"\b{re.escape(t)}\b", question, re.IGNORECASE)
-        terms.append(f"“{typed.group() if typed else t}”")
-    return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " or " + terms[-1]
 
 
 def _ms(since: float) -> float:

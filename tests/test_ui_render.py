@@ -2,8 +2,8 @@
 
 import re
 
-from rag.answer import Answer, Citation
 from rag.article import Article, Part, Span
+from rag.reply import Answer, Citation
 from ui.render import answer_message, article_panel, escape, passage_anchor
 
 ARTICLE = Article(

@@ -7,8 +7,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from rag.answer import Answer
 from rag.article import Article, Part
+from rag.reply import Answer
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown syntax in article or model text is shown as typed, not rendered.
