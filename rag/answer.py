@@ -21,7 +21,7 @@ from rag.llm import describe, stream_text
 from rag.question import Question, classify, clean
 from rag.reply import Answer, Draft, Event, citation
 from rag.retrieve import GateDecision, Hit, Retriever, answers_type
-from rag.text import content_stems, content_words, names, words
+from rag.text import content_stems, content_words, name_phrases, names, words
 from rag.verify import Claim, check_support, split_claims, split_finished
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ LEXICAL_WEIGHT = 0.3  # weight of the question's own words in ranking passages f
 NAME_BONUS = 0.05  # per new name (up to 3) in a passage, for 'which' and 'who' questions
 MIN_NEW_WORDS = 2  # a generated sentence must say at least this much beyond the question
 SUMMARY_SENTENCES = 5  # passages quoted in a summary
+MAX_NAME_PASSAGES = 8  # passages cited when listing the names in an article
 
 
 def _prompt(name: str) -> str:
@@ -84,6 +85,13 @@ class Answerer:
             for passage in self._key_passages(hits[0].passage.metadata["source"]):
                 yield from _shown(draft.add(passage.page_content, [passage], quote=True))
             yield _final(self._finish(q, draft, "summary", timings, t0), retrieved)
+            return
+        if q.intent == "names":
+            for passage, found in self._names(hits[0].passage.metadata["source"]):
+                yield from _shown(draft.add(", ".join(found), [passage]))
+            answer = self._finish(q, draft, "names", timings, t0)
+            answer.answer = f"The article names {'; '.join(draft.sentences)}."
+            yield _final(answer, retrieved)
             return
         # A follow-up's own words steer the ranking only when it has some ("why do they say
         # that?" has none, and its own vector would only add noise).
@@ -229,14 +237,34 @@ class Answerer:
             text, passage.page_content, similarity, self.settings.min_support, question=q.text
         ).supported
 
-    def _key_passages(self, source: str) -> list[Document]:
-        """For a summary: a news article's lead (its first two passages), then the first passage
-        of each later section, in article order."""
-        body = [
+    def _names(self, source: str) -> list[tuple[Document, list[str]]]:
+        """For "who is mentioned?": each name in the source, as written, with the passage that
+        first has it, in article order. A name inside a longer one ("Trump" in "President
+        Donald Trump") is listed once, as the longer."""
+        first: dict[str, tuple[str, Document]] = {}
+        for p in self._body(source):
+            for name in name_phrases(p.page_content):
+                first.setdefault(name.lower(), (name, p))
+        spelled = {key: set(key.split()) for key in first}  # as written: Russia is not Russian
+        grouped: dict[str, tuple[Document, list[str]]] = {}
+        for key, (name, p) in first.items():
+            if any(spelled[key] < other for other in spelled.values()):
+                continue
+            grouped.setdefault(p.id, (p, []))[1].append(name)
+        return list(grouped.values())[:MAX_NAME_PASSAGES]
+
+    def _body(self, source: str) -> list[Document]:
+        """The passages of one source's paragraphs (not title or headings), in order."""
+        return [
             p
             for p in self.retriever.passages
             if p.metadata["source"] == source and p.metadata["kind"] == "body"
         ]
+
+    def _key_passages(self, source: str) -> list[Document]:
+        """For a summary: a news article's lead (its first two passages), then the first passage
+        of each later section, in article order."""
+        body = self._body(source)
         chosen = body[:2]
         seen = {p.metadata["section"] for p in chosen}
         for p in body[2:]:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.text import words
+from rag.text import content_words, words
 
 MAX_QUESTION_CHARS = 1000
 # Phrases that try to steer the model instead of asking about the article.
@@ -26,6 +26,19 @@ _SUMMARY = re.compile(
     r"\b(summar\w*|tl;?dr|gist|overview|main (point|idea|message|takeaway)s?|key points?)\b"
     r"|\bwhat('s| is) (this|the) (article|story|piece|text)( all)? about\b"
     r"|\bwhat (is|was) it about\b",
+    re.IGNORECASE,
+)
+# "Which countries are mentioned?", "Who are the key players?": a question about the names in
+# the article, not about a topic. Every content word must come from this list.
+_NAMES_WORDS = frozenset(
+    """people person persons country countries nation nations state states organization
+    organizations organisation organisations group groups institution institutions agency
+    agencies name names named player players figure figures leader leaders official officials
+    place places key main major important involved cited quoted appear appears featured
+    individuals parties list""".split()
+)
+_NAMES_ASKED = re.compile(
+    r"\b(mention\w*|named|names|involved|players|figures|cited|quoted|appears?|featured)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP = {
@@ -63,7 +76,7 @@ class Question:
 
     text: str
     answer_type: str  # "person", "time", "number", "place" or "any"
-    intent: str  # "question", "summary" or "instruction"
+    intent: str  # "question", "summary", "names" or "instruction"
     follow_up: bool
 
 
@@ -104,6 +117,8 @@ def classify(text: str) -> Question:
         intent = "instruction"
     elif _SUMMARY.search(text):
         intent = "summary"
+    elif _asks_for_names(text, tokens):
+        intent = "names"
     else:
         intent = "question"
     return Question(
@@ -111,6 +126,16 @@ def classify(text: str) -> Question:
         answer_type=_answer_type(tokens, first),
         intent=intent,
         follow_up=_is_follow_up(tokens),
+    )
+
+
+def _asks_for_names(text: str, tokens: list[str]) -> bool:
+    """'Who is mentioned?', 'Which countries are named?': names, whatever the topic."""
+    return (
+        bool(tokens)
+        and tokens[0] in ("who", "which", "what", "list", "name")
+        and bool(_NAMES_ASKED.search(text))
+        and all(w in _NAMES_WORDS for w in content_words(text))
     )
 
 

@@ -147,6 +147,50 @@ def names(text: str) -> set[str]:
     return found
 
 
+_TITLES = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "st.",
+    "jr.",
+    "sr.",
+    "gen.",
+    "gov.",
+    "sen.",
+    "rep.",
+    "prof.",
+}
+
+
+def name_phrases(text: str) -> list[str]:
+    """Names as written ("Saudi Arabia", "President Donald Trump"), in order: not a sentence's
+    capitalized first word, not a possessive 's or a full stop."""
+    found = []
+    for match in _NAME.finditer(text):
+        before = text[: match.start()].rstrip()
+        initial = not before or before[-1] in '.!?:"“('
+        # A match can run over a sentence end ("Russia. Reports"): cut it there.
+        phrase: list[str] = []
+        for token in match.group().split():
+            # "Russia." ends a sentence; "U.S." and "Dr." do not.
+            ends = token.endswith(".") and "." not in token[:-1] and token.lower() not in _TITLES
+            phrase.append(token[:-1] if ends else token)
+            if ends:
+                _add_name(found, phrase, initial)
+                phrase, initial = [], True
+        _add_name(found, phrase, initial)
+    return found
+
+
+def _add_name(found: list[str], phrase: list[str], sentence_initial: bool) -> None:
+    if sentence_initial:
+        phrase = phrase[1:]  # "Reports suggest...": a capital that only starts the sentence
+    name = re.sub(r"[’']s$", "", " ".join(phrase))
+    if len(name) > 1 and name.lower() not in STOPWORDS and name.lower() not in MONTHS:
+        found.append(name)
+
+
 def numbers(text: str) -> set[str]:
     """Numbers, number words, months and weekdays in the text, lower-cased. A capitalized number
     word mid-sentence is part of a name ("the Five Eyes"), not a count."""

@@ -1,5 +1,7 @@
 """Answering with scripted models over the real index: verification, fallbacks, abstention."""
 
+import re
+
 import pytest
 
 from rag.question import QuestionError
@@ -97,6 +99,26 @@ def test_summary_quotes_the_lead_of_the_article(make_answerer) -> None:
     assert answer.mode == "summary" and answer.answer.startswith("“Amidst the backdrop")
     assert len(answer.citations) >= 4
     _check_citations(answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["Which countries are mentioned?", "Who is mentioned in the article?"]
+)
+def test_names_in_the_article_are_listed_each_with_the_passage_that_has_it(
+    make_answerer, question: str
+) -> None:
+    answer = make_answerer(lambda p: "").ask(question)
+    assert answer.mode == "names" and not answer.abstained
+    assert answer.answer.startswith("The article names ")
+    _check_citations(answer)
+    listed = {}
+    for group in answer.answer.removeprefix("The article names ").rstrip(".").split("; "):
+        names, n = re.fullmatch(r"(.+) \[(\d+)\]", group).groups()
+        for name in names.split(", "):
+            listed[name] = int(n)
+            assert name in answer.citations[int(n) - 1].text  # as written, in its passage
+    assert {"Israel", "Saudi Arabia", "Russia", "Russian President Vladimir Putin"} <= set(listed)
+    assert "Trump" not in listed and "President Donald Trump" in listed  # the longer name once
 
 
 def test_stream_reports_progress_then_sentences_then_the_answer(make_answerer) -> None:

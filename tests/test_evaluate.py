@@ -130,8 +130,10 @@ def test_a_short_eval_run_writes_results_summary_and_report(tmp_path: Path, seed
     from rag.evaluate import run_eval
 
     dataset = tmp_path / "qa.jsonl"
-    lines = QA.read_text(encoding="utf-8").splitlines()
-    dataset.write_text("\n".join([lines[0], lines[-1]]) + "\n", encoding="utf-8")
+    chosen = ('"id": "fact-01"', '"id": "inject-04"')  # an answerable item and an injection
+    lines = [ln for ln in QA.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
+    picked = [next(ln for ln in lines if key in ln) for key in chosen]
+    dataset.write_text("\n".join(picked) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     summary = run_eval(Settings.from_env(seeds_dir=seeds_dir), dataset, out)
     assert {p.name for p in out.iterdir()} >= {

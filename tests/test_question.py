@@ -66,3 +66,19 @@ def test_summary_and_follow_up() -> None:
     assert classify("Can you summarize it?").intent == "summary"
     assert classify("And who defends it?").follow_up
     assert not classify("Which allies are rethinking intelligence sharing?").follow_up
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Which countries are mentioned?", "names"),
+        ("Who is mentioned in the article?", "names"),
+        ("Who are the key players?", "names"),
+        ("What names appear in the story?", "names"),
+        ("Which allies are mentioned?", "question"),  # a topic word: an ordinary question
+        ("Who is named as the spokesperson?", "question"),
+        ("Who defends Trump?", "question"),
+    ],
+)
+def test_questions_about_the_names_in_the_article(text: str, intent: str) -> None:
+    assert classify(text).intent == intent

@@ -1,6 +1,14 @@
 """Word helpers: stems, names, numbers, aliases, typo distance."""
 
-from rag.text import content_words, edit_distance_at_most, names, numbers, stem, words
+from rag.text import (
+    content_words,
+    edit_distance_at_most,
+    name_phrases,
+    names,
+    numbers,
+    stem,
+    words,
+)
 
 
 def test_stem_joins_word_forms() -> None:
@@ -36,3 +44,17 @@ def test_edit_distance_counts_swaps_as_one() -> None:
     assert edit_distance_at_most("isreal", "israel", 1)
     assert edit_distance_at_most("inteligence", "intelligence", 1)
     assert not edit_distance_at_most("france", "russia", 2)
+
+
+def test_name_phrases_keep_the_spelling_and_cut_at_sentence_ends() -> None:
+    text = (
+        "Officials met in New York. Reports name Dr. Jones and Mr. Smith; "
+        "President Donald Trump’s aides visited the U.S. Congress on Tuesday."
+    )
+    assert name_phrases(text) == [
+        "New York",
+        "Dr. Jones",
+        "Mr. Smith",
+        "President Donald Trump",
+        "U.S. Congress",
+    ]
