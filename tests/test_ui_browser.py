@@ -96,6 +96,10 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     assert "The article doesn't mention “Pope”" in refusal.inner_text()
     assert refusal.locator("a.cite").count() >= 1  # a link to the closest passage
 
+    chat.ask("What happened to offensive cyber operations?")  # cites the last section
+    first = page.locator(".article-panel mark.cited").first.get_attribute("id")
+    assert _scrolled_to(page, first, IN_PANEL), "the panel shows the new answer's passage"
+
     chat.ask("What approach does Trump take towards Russia?")
     chat.ask("And who defends it?")
     assert "Republican lawmakers" in chat.last_answer().inner_text()

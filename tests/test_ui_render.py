@@ -37,6 +37,7 @@ def test_markers_link_to_the_anchor_of_the_passage_they_cite() -> None:
         (passage_anchor("a.txt", 20), "2"),
     ]
     assert r"Not \[7\]." in message  # a number that cites nothing stays plain text
+    assert message.count("</a> Section one") == 1  # both markers, then their one section
     assert "<b>Sources:</b>" in message and message.endswith("Copy answer</a>")
 
 

@@ -44,7 +44,10 @@ def answer_message(answer: Answer) -> str:
     lines = ["".join(parts)]
     if answer.citations:
         label = "Closest passage" if answer.abstained else "Sources"
-        sources = "; ".join(f"{links[c.n]} {escape(c.section)}" for c in answer.citations)
+        by_section: dict[str, list[str]] = {}  # one entry per section: "[1] [2] Section"
+        for c in answer.citations:
+            by_section.setdefault(c.section, []).append(links[c.n])
+        sources = "; ".join(f"{' '.join(m)} {escape(s)}" for s, m in by_section.items())
         lines.append(f'<span class="sources"><b>{label}:</b> {sources}</span>')
     lines.append(COPY_LINK)
     return "\n\n".join(lines)

@@ -28,6 +28,20 @@
     setTimeout(() => { link.textContent = "Copy answer"; }, 1500);
   }
 
+  // When an answer arrives, the article panel (on a wide screen, where it scrolls on its own)
+  // shows the first passage the answer cites. The page itself never moves under the reader.
+  let shownTurns = null;
+  new MutationObserver(() => {
+    const panel = document.querySelector(".article-panel");
+    if (!panel || panel.dataset.turns === shownTurns) return;
+    shownTurns = panel.dataset.turns;
+    const first = panel.querySelector("mark.cited");
+    if (first && panel.scrollHeight > panel.clientHeight) {
+      const offset = first.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      panel.scrollTop += offset - panel.clientHeight / 3;
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+
   document.addEventListener(
     "click",
     (event) => {
