@@ -87,10 +87,16 @@ class Answerer:
             yield _final(self._finish(q, draft, "summary", timings, t0), retrieved)
             return
         if q.intent == "names":
-            for passage, found in self._names(hits[0].passage.metadata["source"]):
+            groups = self._names(hits[0].passage.metadata["source"])
+            if not groups:
+                decision = GateDecision(False, "low_relevance", "the article names no one")
+                yield _final(self._abstain(q, hits, decision, timings, t0), retrieved)
+                return
+            for passage, found in groups[:MAX_NAME_PASSAGES]:
                 yield from _shown(draft.add(", ".join(found), [passage]))
+            more = "; and others" if len(groups) > MAX_NAME_PASSAGES else ""
             answer = self._finish(q, draft, "names", timings, t0)
-            answer.answer = f"The article names {'; '.join(draft.sentences)}."
+            answer.answer = f"The article names {'; '.join(draft.sentences)}{more}."
             yield _final(answer, retrieved)
             return
         # A follow-up's own words steer the ranking only when it has some ("why do they say
@@ -251,7 +257,7 @@ class Answerer:
             if any(spelled[key] < other for other in spelled.values()):
                 continue
             grouped.setdefault(p.id, (p, []))[1].append(name)
-        return list(grouped.values())[:MAX_NAME_PASSAGES]
+        return list(grouped.values())
 
     def _body(self, source: str) -> list[Document]:
         """The passages of one source's paragraphs (not title or headings), in order."""

@@ -121,6 +121,13 @@ def test_names_in_the_article_are_listed_each_with_the_passage_that_has_it(
     assert "Trump" not in listed and "President Donald Trump" in listed  # the longer name once
 
 
+def test_an_article_without_names_says_so(make_answerer, monkeypatch) -> None:
+    answerer = make_answerer(lambda p: "")
+    monkeypatch.setattr(answerer, "_names", lambda source: [])
+    answer = answerer.ask("Who is mentioned in the article?")
+    assert answer.abstained and answer.answer.startswith("The article doesn't say.")
+
+
 def test_stream_reports_progress_then_sentences_then_the_answer(make_answerer) -> None:
     events = list(make_answerer(lambda p: "NOT IN ARTICLE").stream(ALLIES))
     kinds = [e.kind for e in events]
