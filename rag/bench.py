@@ -12,7 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import fields, replace
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -188,24 +192,63 @@ def measure_server_memory(settings: Settings, questions: int) -> dict:
     """Peak resident memory of `rag serve` after answering questions through its API."""
     from gradio_client import Client
 
-    port = free_port()
-    env = {**_child_env(settings), "RAG_PORT": str(port)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        client = _wait_for_client(Client, f"http://127.0.0.1:{port}/", proc)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        served(_child_env(settings), Path(tmp) / "serve.log") as server,
+    ):
+        client = Client(server.url, verbose=False)
         for q in _questions()[:questions]:
             client.predict(q, [], api_name="/ask")
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        status = Path(f"/proc/{server.pid}/status").read_text()
+    peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+    return {"questions": questions, "server_peak_rss_mb": round(peak_kb / 1024, 1)}
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running `rag serve`."""
+
+    url: str
+    pid: int
+
+
+@contextmanager
+def served(env: dict[str, str], log_path: Path, timeout: float = 240) -> Iterator[Server]:
+    """Run `rag serve` on a free port of 127.0.0.1 with these RAG_* settings until the block
+    ends; its output goes to log_path."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    child_env = {**os.environ, **env, "RAG_HOST": "127.0.0.1", "RAG_PORT": str(port)}
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve"],
+            env=child_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url, proc, log_path, timeout)
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
-    return {"questions": questions, "server_peak_rss_mb": round(peak_kb / 1024, 1)}
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"rag serve exited: {log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
 
 
 def run_bench(settings: Settings, out: Path, quick: bool = False) -> dict:
@@ -282,20 +325,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _wait_for_client(client_cls, url: str, proc: subprocess.Popen, timeout: float = 180):
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("rag serve exited before it was ready")
-        try:
-            return client_cls(url, verbose=False)
-        except (OSError, ValueError, httpx.HTTPError):  # the port is not open yet
-            time.sleep(1)
-    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
 
 
 def _plot(path: Path, r: dict) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from rag.bench import free_port
+from rag.bench import free_port, served
 from rag.config import PROJECT_ROOT
 from ui.app import EXAMPLE_CANDIDATES
-from ui.browser import DESKTOP, PHONE, ChatPage, chromium, served
+from ui.browser import DESKTOP, PHONE, ChatPage, chromium
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +23,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     """`rag serve` on a free port with a fresh index; yields (url, data dir)."""
     folder = tmp_path_factory.mktemp("serve")
     data_dir = folder / "data"
-    with served({"RAG_DATA_DIR": str(data_dir)}, folder / "serve.log") as url:
-        yield url, data_dir
+    with served({"RAG_DATA_DIR": str(data_dir)}, folder / "serve.log") as server:
+        yield server.url, data_dir
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +144,8 @@ def test_a_dead_language_model_server_gets_a_polite_message(browser, tmp_path: P
         "RAG_BASE_URL": dead,
         "RAG_MODEL": "any-model",
     }
-    with served(env, tmp_path / "serve.log") as url:
-        chat = _open(browser, url, DESKTOP)
+    with served(env, tmp_path / "serve.log") as server:
+        chat = _open(browser, server.url, DESKTOP)
         assert f"(openai backend), served by {dead}" in chat.page.locator("#footer").inner_text()
         chat.ask("Who defends Trump's approach to Russia?")
         text = chat.last_answer().inner_text()

@@ -9,9 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from rag.bench import served
 from rag.config import PROJECT_ROOT, Settings
 from rag.evaluate import percentile
-from ui.browser import DESKTOP, BrowserMissing, ChatPage, chromium, served
+from ui.browser import DESKTOP, BrowserMissing, ChatPage, chromium
 
 TURNS_PER_CONVERSATION = 10  # a reader's conversation; then "New conversation"
 TARGETS = {"answer_p50_s": 1.5, "first_visible_p95_s": 0.3}
@@ -29,8 +30,8 @@ def run(asked: list[str], out: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         log = Path(tmp) / "serve.log"
-        with served({"RAG_DATA_DIR": str(data_dir)}, log) as url, chromium() as browser:
-            page = ChatPage(browser.new_page(viewport=DESKTOP), url)
+        with served({"RAG_DATA_DIR": str(data_dir)}, log) as server, chromium() as browser:
+            page = ChatPage(browser.new_page(viewport=DESKTOP), server.url)
             page.open()
             first = page.ask(asked[0])  # the first question after start-up, reported apart
             timings = []

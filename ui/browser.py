@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from rag.bench import free_port
 
 # Debian's chromium package; Playwright drives it instead of downloading a browser of its own.
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -57,44 +50,6 @@ _WATCH = """([selector, shown, turns]) => {
 
 class BrowserMissing(RuntimeError):
     """Chromium or Playwright is not installed; the message says how to install them."""
-
-
-@contextmanager
-def served(env: dict[str, str], log_path: Path, timeout: float = 240) -> Iterator[str]:
-    """Run `rag serve` on a free port of 127.0.0.1 with these RAG_* settings; yield its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    child_env = {**os.environ, **env, "RAG_HOST": "127.0.0.1", "RAG_PORT": str(port)}
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rag.cli", "serve"],
-            env=child_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(url, proc, log_path, timeout)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"rag serve exited: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
 
 
 @contextmanager
