@@ -115,6 +115,22 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     assert chat.other_hosts() == [], "the page loaded something from another host"
 
 
+def test_a_question_sent_while_an_answer_streams_is_answered_next(server, browser) -> None:
+    url, _ = server
+    chat = _open(browser, url, DESKTOP)
+    page, box = chat.page, chat.page.locator("#question textarea")
+    box.fill("Who defends Trump's approach to Russia?")
+    box.press("Enter")
+    page.wait_for_selector('#chat [data-testid="bot"]')  # the first answer has started
+    box.fill("Why are the allies worried?")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('.article-panel').dataset.turns === '2'")
+    asked = page.locator('#chat [data-testid="user"]').all_inner_texts()
+    assert asked == ["Who defends Trump's approach to Russia?", "Why are the allies worried?"]
+    answers = page.locator('#chat [data-testid="bot"]').all_inner_texts()
+    assert "Republican lawmakers" in answers[0] and "worries" in answers[1]
+
+
 def test_on_a_phone_the_article_folds_under_the_chat(server, browser) -> None:
     url, _ = server
     chat = _open(browser, url, PHONE)

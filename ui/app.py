@@ -87,13 +87,15 @@ class Page:
             gr.Info("Please type a question about the article.")
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
+        box = ""  # cleared once: what the reader types meanwhile is theirs
         for shown, turn in respond(self.answerer, message, chat or [], past):
             if turn is None:
-                yield shown, "", gr.skip(), gr.skip(), gr.skip()
+                yield shown, box, gr.skip(), gr.skip(), gr.skip()
+                box = gr.skip()
                 continue
             sources = list(dict.fromkeys([*cited, *(c["source"] for c in turn["citations"])]))
             done = [*past, turn]
-            yield shown, "", self.panel(sources, turn, len(done)), done, sources
+            yield shown, box, self.panel(sources, turn, len(done)), done, sources
 
     def vote(self, past: list[dict], index: Any, liked: Any) -> dict | None:
         """Save a reader's vote on the answer at chat message `index`; None if there is none."""
@@ -223,10 +225,22 @@ def build_app(page: Page) -> gr.Blocks:
         # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
         # the other events serve only the page.
         box.submit(
-            page.submit, [box, *inputs], outputs, api_name="ask", concurrency_limit=CONCURRENCY
+            page.submit,
+            [box, *inputs],
+            outputs,
+            api_name="ask",
+            concurrency_limit=CONCURRENCY,
+            trigger_mode="always_last",  # a question sent mid-answer runs next, not dropped
         )
         private = {"api_visibility": "private"}
-        ask.click(page.submit, [box, *inputs], outputs, concurrency_limit=CONCURRENCY, **private)
+        ask.click(
+            page.submit,
+            [box, *inputs],
+            outputs,
+            concurrency_limit=CONCURRENCY,
+            trigger_mode="always_last",
+            **private,
+        )
         chatbot.example_select(
             on_example, inputs, outputs, concurrency_limit=CONCURRENCY, **private
         )
