@@ -134,10 +134,8 @@ def names(text: str) -> set[str]:
     """Capitalized words or phrases that are not just the first word of a sentence, lower-cased."""
     found = set()
     for match in _NAME.finditer(text):
-        start = match.start()
-        before = text[:start].rstrip()
         phrase = match.group().rstrip(".")
-        if not before or before[-1] in '.!?:"“(':
+        if _sentence_initial(text, match.start()):
             # Sentence-initial: keep only the part after the first word, if any.
             parts = phrase.split(None, 1)
             if len(parts) < 2:
@@ -168,8 +166,7 @@ def name_phrases(text: str) -> list[str]:
     capitalized first word, not a possessive 's or a full stop."""
     found = []
     for match in _NAME.finditer(text):
-        before = text[: match.start()].rstrip()
-        initial = not before or before[-1] in '.!?:"“('
+        initial = _sentence_initial(text, match.start())
         # A match can run over a sentence end ("Russia. Reports"): cut it there.
         phrase: list[str] = []
         for token in match.group().split():
