@@ -68,34 +68,35 @@ class Page:
             return next(iter(self.articles.values())).title
         return f"{len(self.articles)} articles"
 
-    def panel(self, sources: list[str], turn: dict | None = None, turns: int = 0) -> str:
-        """The article panel: the articles cited so far (else the first), the latest turn's
-        citations highlighted."""
+    def panel(self, turns: list[dict]) -> str:
+        """The article panel after these finished turns: the articles cited in them, in order of
+        first citation (else the first article), the latest turn's citations highlighted."""
+        sources = dict.fromkeys(c["source"] for t in turns for c in t["citations"])
         shown = [self.articles[s] for s in sources if s in self.articles]
         if not shown and self.articles:
             shown = [next(iter(self.articles.values()))]
-        cited = {(c["source"], c["start"]): c["n"] for c in (turn or {}).get("citations", [])}
-        return article_panel(shown, cited, turns)
+        latest = turns[-1]["citations"] if turns else []
+        cited = {(c["source"], c["start"]): c["n"] for c in latest}
+        return article_panel(shown, cited, len(turns))
 
     def submit(
-        self, message: str, chat: list[dict] | None, past: list[dict] | None, cited: list[str]
+        self, message: str, chat: list[dict] | None, past: list[dict] | None
     ) -> Iterator[tuple]:
         """The page's updates for one question: (chat, question box, article panel, finished
-        turns, articles cited). Parts that do not change are gr.skip()."""
+        turns). Parts that do not change are gr.skip()."""
         past = past or []
         if not (message or "").strip():
             gr.Info("Please type a question about the article.")
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         box = ""  # cleared once: what the reader types meanwhile is theirs
         for shown, turn in respond(self.answerer, message, chat or [], past):
             if turn is None:
-                yield shown, box, gr.skip(), gr.skip(), gr.skip()
+                yield shown, box, gr.skip(), gr.skip()
                 box = gr.skip()
                 continue
-            sources = list(dict.fromkeys([*cited, *(c["source"] for c in turn["citations"])]))
             done = [*past, turn]
-            yield shown, box, self.panel(sources, turn, len(done)), done, sources
+            yield shown, box, self.panel(done), done
 
     def vote(self, past: list[dict], index: Any, liked: Any) -> dict | None:
         """Save a reader's vote on the answer at chat message `index`; None if there is none."""
@@ -186,7 +187,6 @@ def build_app(page: Page) -> gr.Blocks:
             elem_id="intro",
         )
         turns = gr.State([])  # finished turns of this conversation, for follow-ups and votes
-        sources = gr.State([])  # articles cited so far in this conversation
         with gr.Row():
             with gr.Column(scale=3, min_width=340):
                 chatbot = gr.Chatbot(
@@ -212,16 +212,16 @@ def build_app(page: Page) -> gr.Blocks:
                 panel = gr.HTML(page.panel([]), elem_id="article-box", js_on_load=None)
         gr.HTML(f'<p id="footer">{footer(answerer)}</p>', js_on_load=None)
 
-        outputs = [chatbot, box, panel, turns, sources]
+        outputs = [chatbot, box, panel, turns]
 
-        def on_example(chat: list[dict], past: list[dict], cited: list[str], data: gr.SelectData):
-            yield from page.submit(data.value["text"], chat, past, cited)
+        def on_example(chat: list[dict], past: list[dict], data: gr.SelectData):
+            yield from page.submit(data.value["text"], chat, past)
 
         def on_vote(past: list[dict], data: gr.LikeData) -> None:
             if page.vote(past, data.index, data.liked):
                 gr.Info("Thank you: your vote was saved on this machine.")
 
-        inputs = [chatbot, turns, sources]
+        inputs = [chatbot, turns]
         # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
         # the other events serve only the page.
         box.submit(
@@ -247,7 +247,7 @@ def build_app(page: Page) -> gr.Blocks:
         chatbot.like(on_vote, [turns], None, **private)
 
         def start_over() -> tuple:
-            return [], "", page.panel([]), [], []
+            return [], "", page.panel([]), []
 
         new.click(start_over, None, outputs, **private)
         chatbot.clear(start_over, None, outputs, **private)  # the chat's own bin icon
