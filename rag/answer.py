@@ -26,6 +26,7 @@ from rag.verify import Claim, check_support, split_claims, split_finished
 
 log = logging.getLogger(__name__)
 
+SEARCHING = "Searching the article..."  # the first status of every answer
 MAX_QUOTES = 2
 _META = re.compile(
     r"(the|this|these) (passages?|article|text|author|report|context)s? (\w+ )?(discuss|mention|"
@@ -72,7 +73,7 @@ class Answerer:
         """Status lines, then each verified sentence as soon as it is checked, then the answer."""
         t0 = time.perf_counter()
         q = classify(clean(question))
-        yield Event("status", "Searching the article...")
+        yield Event("status", SEARCHING)
         query = _retrieval_query(q, history or [])
         q_vector, hits, decision = self._retrieve(q, query)
         timings = {"retrieve": _ms(t0), "generate": 0.0, "verify": 0.0}

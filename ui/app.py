@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.answer import Answerer
+from rag.answer import SEARCHING, Answerer
 from rag.article import Article, load_articles
 from rag.config import Settings
 from rag.feedback import FeedbackLog
@@ -33,7 +33,6 @@ EXAMPLE_CANDIDATES = [
     "Why are the allies worried?",
 ]
 SUMMARY_QUESTION = "What is this article about?"
-STATUS = "Searching the article..."
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial"]
 MONO_FONTS = ["ui-monospace", "Consolas", "Menlo", "monospace"]
 
@@ -125,7 +124,7 @@ def respond(
     chat = [
         *chat,
         {"role": "user", "content": escape(message)},
-        {"role": "assistant", "content": STATUS},
+        {"role": "assistant", "content": SEARCHING},  # shown before the answerer starts
     ]
     yield list(chat), None  # a copy per update: each yield is one state of the page
     shown: list[str] = []
