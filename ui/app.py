@@ -217,7 +217,13 @@ def build_app(page: Page) -> gr.Blocks:
             yield from page.submit(data.value["text"], chat, past)
 
         def on_vote(past: list[dict], data: gr.LikeData) -> None:
-            if page.vote(past, data.index, data.liked):
+            try:
+                saved = page.vote(past, data.index, data.liked)
+            except OSError as err:  # a full disk or a read-only data folder
+                log.warning("could not save a vote in %s: %s", page.feedback.path, err)
+                gr.Warning("Sorry, your vote could not be saved.")
+                return
+            if saved:
                 gr.Info("Thank you: your vote was saved on this machine.")
 
         inputs = [chatbot, turns]
