@@ -6,7 +6,10 @@ import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
@@ -80,6 +83,32 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def unreadable_database(folder: Path) -> str:
+    """Why Chroma's folder cannot be opened (not a folder, not a SQLite database), or ''."""
+    if not folder.is_dir():
+        return "not a folder"
+    db = folder / "chroma.sqlite3"
+    if not db.exists():
+        return ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as err:
+        return f"{db.name}: {err}"
+    return ""
+
+
+def set_aside(folder: Path) -> Path:
+    """Rename an unreadable index folder out of the way (kept for inspection, never deleted)."""
+    target = folder.with_name(f"{folder.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    n = 1
+    while target.exists():
+        target = target.with_name(f"{target.name.split('~')[0]}~{n}")
+        n += 1
+    folder.rename(target)
+    return target
+
+
 class PassageIndex:
     """The passages of the current seeds in a Chroma collection, kept fresh by fingerprint."""
 
@@ -91,7 +120,10 @@ class PassageIndex:
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self.client = client or chroma_client(settings)
+        # An index this object opened in data_dir may be set aside and rebuilt when unreadable;
+        # a client passed in, or a Chroma server, belongs to someone else.
+        self._owns_folder = client is None and not settings.chroma_url
+        self.client = client or self._open()
         self.fingerprint = fingerprint(settings, embeddings)
         self.collection_name = COLLECTION_PREFIX + self.fingerprint[:32]
         self._store: Chroma | None = None
@@ -115,15 +147,65 @@ class PassageIndex:
             return False
         return bool((collection.metadata or {}).get("complete"))
 
+    def _open(self) -> chromadb.ClientAPI:
+        """The client of settings; an embedded index whose database cannot be read is set aside
+        first (checked here because Chroma keeps a client that failed to start for the path)."""
+        folder = self.settings.data_dir / "chroma"
+        if self._owns_folder and folder.exists():
+            problem = unreadable_database(folder)
+            if problem:
+                self._set_aside(problem)
+        try:
+            return chroma_client(self.settings)
+        except chromadb.errors.ChromaError as err:
+            raise IndexBuildError(
+                f"cannot open the index in {folder} ({err}); move that folder away and run "
+                "`rag ingest` to rebuild it"
+            ) from None
+
+    def _set_aside(self, err: object) -> None:
+        folder = self.settings.data_dir / "chroma"
+        moved = set_aside(folder)
+        log.warning(
+            "the index in %s could not be read (%s); moved it to %s (delete it when you "
+            "like) and rebuilding the index from %s",
+            folder,
+            err,
+            moved,
+            self.settings.seeds_dir,
+        )
+
     def ensure(self) -> IngestReport:
-        """Build the collection if it is missing, stale or incomplete; then drop stale ones."""
+        """Build the collection if it is missing, stale or incomplete; then drop stale ones.
+
+        An embedded index that cannot be read (a corrupted database or vector file) is set
+        aside and rebuilt; on a Chroma server the error is reported instead."""
+        try:
+            return self._ensure()
+        except chromadb.errors.ChromaError as err:
+            if not self._owns_folder:
+                raise IndexBuildError(
+                    f"the Chroma index cannot be read ({err}); check the server at "
+                    f"{self.settings.chroma_url or 'the given client'}"
+                ) from None
+            self.client.close()
+            self._store = None
+            self._set_aside(err)
+            self.client = chroma_client(self.settings)
+            return self._ensure()
+
+    def _ensure(self) -> IngestReport:
         rebuilt = False
         if not self.is_current():
             self._build()
             rebuilt = True
         removed = self._remove_stale()
-        count = self.client.get_collection(self.collection_name).count()
-        return IngestReport(self.collection_name, count, rebuilt, removed)
+        collection = self.client.get_collection(self.collection_name)
+        # Reading one vector loads the vector files too, so a damaged index fails here, at
+        # start-up, and not on a reader's question.
+        probe = [1.0] + [0.0] * (self.embeddings.dimension - 1)
+        collection.query(query_embeddings=[probe], n_results=1, include=[])
+        return IngestReport(self.collection_name, collection.count(), rebuilt, removed)
 
     def upsert(self, passages: list[Document]) -> None:
         """Embed and upsert passages by their deterministic ids; re-running changes nothing.
@@ -141,18 +223,19 @@ class PassageIndex:
             )
 
     def _build(self) -> None:
-        """Fill a fresh collection; it is marked complete only after the last passage is in."""
+        """Fill the collection; it is marked complete only after the last passage is in.
+
+        An incomplete collection of the same name (an interrupted build, or another process
+        building right now against the same Chroma server) is filled, not deleted: its ids and
+        contents are fixed by the fingerprint, so upserting them again is harmless."""
         passages = load_passages(self.settings.seeds_dir, self.settings.passage_chars)
-        # An incomplete collection of the same name is left over from an interrupted build.
-        with contextlib.suppress(ValueError, chromadb.errors.NotFoundError):
-            self.client.delete_collection(self.collection_name)
         self._store = None
         metadata = {
             "fingerprint": self.fingerprint,
             "embed_model": self.embeddings.name,
             "complete": False,
         }
-        self.client.create_collection(
+        self.client.get_or_create_collection(
             self.collection_name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}
         )
         log.warning(

@@ -1,12 +1,17 @@
 """The Chroma index: deterministic ids, no duplicates, rebuild when stale, survive a crash."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from rag.config import Settings
-from rag.index import COLLECTION_PREFIX, PassageIndex
+from rag.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.slow
@@ -78,3 +83,104 @@ def test_collection_names_carry_the_fingerprint(fresh) -> None:
     idx = open_index()
     assert idx.collection_name.startswith(COLLECTION_PREFIX)
     assert idx.collection_name == open_index().collection_name
+
+
+def _break_database(data: Path) -> None:
+    (data / "chroma" / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+
+
+def _break_vectors(data: Path) -> None:
+    files = list((data / "chroma").glob("*/*.bin"))
+    assert files, "the vector files this test damages are missing"
+    for f in files:
+        f.write_bytes(b"xx")
+
+
+@pytest.mark.parametrize("damage", [_break_database, _break_vectors])
+def test_a_corrupted_index_is_set_aside_and_rebuilt_with_a_message(fresh, damage, caplog) -> None:
+    seeds, open_index = fresh
+    # Chroma writes its vector files only for collections of about a thousand items or more.
+    lines = "\n\n".join(f"Note {i}: the otter number {i} swam." for i in range(1100))
+    (seeds / "notes.md").write_text(f"# Notes\n\n{lines}\n")
+    first = open_index()
+    built = first.ensure()
+    first.client.close()
+    data = first.settings.data_dir
+    damage(data)
+    report = open_index().ensure()
+    assert report.rebuilt and report.passages == built.passages == 1116
+    broken = list(data.glob("chroma.broken-*"))
+    assert len(broken) == 1  # kept for inspection, not deleted
+    assert "could not be read" in caplog.text and str(broken[0]) in caplog.text
+
+
+def test_a_deleted_data_folder_is_rebuilt_with_a_message(fresh, caplog) -> None:
+    _, open_index = fresh
+    first = open_index()
+    first.ensure()
+    first.client.close()
+    shutil.rmtree(first.settings.data_dir)
+    report = open_index().ensure()
+    assert report.rebuilt and report.passages == 16
+    assert "building the passage index" in caplog.text
+
+
+def test_an_unreadable_chroma_server_index_is_reported_not_set_aside(fresh) -> None:
+    import chromadb
+
+    _, open_index = fresh
+    idx = open_index()
+
+    class Broken:
+        def get_collection(self, name):
+            raise chromadb.errors.InternalError("Error loading hnsw index")
+
+    idx.client = Broken()
+    idx._owns_folder = False  # as for a client passed in or RAG_CHROMA_URL
+    with pytest.raises(IndexBuildError, match="cannot be read"):
+        idx.ensure()
+
+
+def _rag(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        **kw,
+    )
+
+
+def test_an_ingest_killed_mid_build_leaves_the_previous_index_usable(tmp_path: Path) -> None:
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    env = {**os.environ, "RAG_SEEDS_DIR": str(seeds), "RAG_DATA_DIR": str(data)}
+    assert "16 passages" in _rag("ingest", env=env).stdout
+    notes = "\n\n".join(f"Note {i}: the otter number {i} swam upstream." for i in range(4000))
+    (seeds / "notes.md").write_text(f"# Notes\n\n{notes}\n")
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "ingest"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        for line in proc.stderr:
+            if "building the passage index" in line:
+                break
+        time.sleep(3)  # well inside the embedding and upserting of 4,016 passages
+        assert proc.poll() is None, "ingest finished before it could be killed"
+    finally:
+        proc.kill()
+        proc.wait()
+
+    (seeds / "notes.md").unlink()  # back to the seeds of the previous index
+    again = _rag("ingest", env=env)
+    assert "16 passages" in again.stdout and "already up to date" in again.stdout
+    asked = _rag("ask", "--json", "Who defends Trump's approach to Russia?", env=env)
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["citations"]
+
+    (seeds / "notes.md").write_text(f"# Notes\n\n{notes}\n")
+    done = _rag("ingest", env=env)
+    assert "4016 passages" in done.stdout and "built" in done.stdout  # no duplicates
