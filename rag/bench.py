@@ -7,16 +7,11 @@ import os
 import random
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +20,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from rag.config import PROJECT_ROOT, Settings, env_name
 from rag.documents import read_source, seed_files
 from rag.evaluate import load_dataset, percentile
+from rag.processes import served
 
 FULL_SIZES = (1, 10, 100, 1000)
 QUICK_SIZES = (1, 10, 100)
@@ -204,53 +200,6 @@ def measure_server_memory(settings: Settings, questions: int) -> dict:
     return {"questions": questions, "server_peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
-@dataclass(frozen=True)
-class Server:
-    """A running `rag serve`."""
-
-    url: str
-    pid: int
-
-
-@contextmanager
-def served(env: dict[str, str], log_path: Path, timeout: float = 240) -> Iterator[Server]:
-    """Run `rag serve` on a free port of 127.0.0.1 with these RAG_* settings until the block
-    ends; its output goes to log_path."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    child_env = {**os.environ, **env, "RAG_HOST": "127.0.0.1", "RAG_PORT": str(port)}
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rag.cli", "serve"],
-            env=child_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(url, proc, log_path, timeout)
-        yield Server(url, proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"rag serve exited: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    raise TimeoutError(f"rag serve did not answer at {url} within {timeout:.0f}s")
-
-
 def run_bench(settings: Settings, out: Path, quick: bool = False) -> dict:
     """Run every measurement and write bench.json and bench.png into out."""
     from tqdm import tqdm
@@ -318,13 +267,6 @@ def _child_env(settings: Settings) -> dict[str, str]:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that is free now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _plot(path: Path, r: dict) -> None:

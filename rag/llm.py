@@ -164,12 +164,16 @@ def stream_text(
     """Stream the reply's text; any backend failure becomes an LLMError with a clear message."""
     import httpx
     import openai
+    from langchain_openai.chat_models.base import BaseChatOpenAI
 
+    # A server's stream ends with a finish reason; one that stops without it was cut off.
+    finished = not isinstance(model, BaseChatOpenAI)
     try:
         for chunk in model.stream(messages, stop=stop):
+            finished = finished or bool(chunk.response_metadata.get("finish_reason"))
             if chunk.text:
                 yield chunk.text
-    except openai.APITimeoutError:
+    except (openai.APITimeoutError, httpx.TimeoutException):
         raise LLMError("The language model took too long to answer; please try again.") from None
     except openai.APIConnectionError:
         raise LLMError(
@@ -186,3 +190,5 @@ def stream_text(
             f"The language model server sent a reply that could not be read "
             f"({type(err).__name__}); please try again."
         ) from None
+    if not finished:
+        raise LLMError("The language model server's reply was cut off; please try again.")

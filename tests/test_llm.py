@@ -54,16 +54,27 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         if self.mode == "garbage":
             self.wfile.write(b"data: {not json\n\n")
             return
-        for word in reply.split(" "):
-            chunk = {
-                "id": "x",
-                "object": "chat.completion.chunk",
-                "created": 0,
-                "model": "m",
-                "choices": [{"index": 0, "delta": {"content": word + " "}}],
-            }
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        words = reply.split(" ")
+        for i, word in enumerate(words):
+            if i == 2 and self.mode == "truncated":
+                return  # the connection closes mid-answer
+            if i == 2 and self.mode == "stall":
+                self.wfile.flush()
+                time.sleep(3)  # the first words arrive, then nothing
+            last_word = i == len(words) - 1
+            self._chunk({"content": word + ("" if last_word else " ")}, None)
+        self._chunk({}, "stop")
         self.wfile.write(b"data: [DONE]\n\n")
+
+    def _chunk(self, delta: dict, finish_reason: str | None) -> None:
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+        }
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
 
     def _json(self, data: dict) -> None:
         raw = json.dumps(data).encode()
@@ -104,7 +115,13 @@ def test_openai_backend_streams_from_a_real_http_server(server) -> None:
 
 @pytest.mark.parametrize(
     ("mode", "message"),
-    [("500", "HTTP 500"), ("garbage", "could not be read"), ("slow", "took too long")],
+    [
+        ("500", "HTTP 500"),
+        ("garbage", "could not be read"),
+        ("slow", "took too long"),
+        ("stall", "took too long"),
+        ("truncated", "cut off"),
+    ],
 )
 def test_server_failures_become_clear_messages(server, mode: str, message: str) -> None:
     FakeOpenAI.mode = mode
@@ -168,3 +185,41 @@ def test_stopping_a_stream_early_frees_the_model() -> None:
         target=lambda: ("".join(stream_text(model, prompt)), done.set()), daemon=True
     ).start()
     assert done.wait(60), "the model's lock was not released"
+
+
+@pytest.mark.slow
+def test_openai_backend_against_llama_cpps_own_server(tmp_path) -> None:
+    """End to end: `rag ask` on the openai backend, answered by llama-cpp-python's
+    OpenAI-compatible server on the packaged GGUF, with citations into the article."""
+    import os
+    import subprocess
+    import sys
+
+    from rag.processes import llama_server
+    from tests.conftest import SEED
+
+    with llama_server(tmp_path / "llama.log", alias="smollm2") as server:
+        env = {
+            **os.environ,
+            "RAG_BACKEND": "openai",
+            "RAG_BASE_URL": server.url,
+            "RAG_MODEL": "smollm2",
+            "RAG_DATA_DIR": str(tmp_path / "data"),
+        }
+        question = "Which allies are rethinking intelligence sharing with the United States?"
+        proc = subprocess.run(
+            [sys.executable, "-m", "rag.cli", "ask", "--json", question],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        log = (tmp_path / "llama.log").read_text()
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["backend"] == "openai:smollm2"
+    assert not answer["abstained"] and "Israel" in answer["answer"]
+    source = SEED.read_text(encoding="utf-8")
+    assert answer["citations"]
+    assert all(source[c["start"] : c["end"]] == c["text"] for c in answer["citations"])
+    assert '"POST /v1/chat/completions HTTP/1.1" 200' in log  # the server did the generating

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from rag.bench import free_port, served
 from rag.config import PROJECT_ROOT
+from rag.processes import free_port, served
 from ui.app import EXAMPLE_CANDIDATES
 from ui.browser import DESKTOP, PHONE, ChatPage, chromium
 

@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.bench import served
 from rag.config import PROJECT_ROOT, Settings
 from rag.evaluate import percentile
+from rag.processes import served
 from ui.browser import DESKTOP, BrowserMissing, ChatPage, chromium
 
 TURNS_PER_CONVERSATION = 10  # a reader's conversation; then "New conversation"
