@@ -30,6 +30,15 @@ def _settings_parent() -> argparse.ArgumentParser:
     group = parent.add_argument_group("settings (each also an environment variable)")
     for name, help_text, default, choices in setting_help():
         shown = default if str(default) else '""'
+        if isinstance(default, bool):
+            group.add_argument(
+                "--" + name.replace("_", "-"),
+                dest=name,
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help=f"{help_text} [{env_name(name)}=1]",
+            )
+            continue
         group.add_argument(
             "--" + name.replace("_", "-"),
             dest=name,
@@ -64,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         parents=[settings],
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run `rag COMMAND --help` for the options of each command.",
+        epilog="Run `rag COMMAND --help` for the options of each command.\n"
+        "RAG_AUTH=user:password (environment only, never a flag) puts a login on the page;\n"
+        "a server backend reads its API key from OPENAI_API_KEY.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True

@@ -10,9 +10,15 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setting(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
-    """A dataclass field that carries its CLI help text (and choices) in its metadata."""
-    return field(default=default, metadata={"help": help, "choices": choices})
+def _setting(
+    default: Any, help: str, choices: tuple[str, ...] | None = None, flag: bool = True
+) -> Any:
+    """A dataclass field that carries its CLI help text (and choices) in its metadata.
+    flag=False: a secret, read from the environment only (a flag would show in `ps`), and
+    left out of the settings' repr so it is never logged."""
+    return field(
+        default=default, repr=flag, metadata={"help": help, "choices": choices, "flag": flag}
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,12 @@ class Settings:
     # Web server address; 127.0.0.1 keeps the page private to this machine.
     host: str = _setting("127.0.0.1", "address the web page binds to")
     port: int = _setting(7860, "port of the web page")
+    # Questions waiting beyond those being answered; more get "busy, please try again".
+    queue_size: int = _setting(32, "questions that may wait for the page; more are told busy")
+    # A public *.gradio.live link through Gradio's share servers; off unless asked for.
+    share: bool = _setting(False, "also publish the page on a public gradio.live link")
+    # Login for the page and its API: "user:password", several separated by commas.
+    auth: str = _setting("", "page login, user:password[,user:password]", flag=False)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -77,7 +89,24 @@ class Settings:
             raise ValueError(
                 "max_tokens and timeout must be positive (RAG_MAX_TOKENS, RAG_TIMEOUT)"
             )
+        if self.queue_size < 1:
+            raise ValueError("queue_size must be at least 1 (RAG_QUEUE_SIZE)")
+        self.logins()  # raises on a malformed RAG_AUTH
         return replace(self, seeds_dir=Path(self.seeds_dir), data_dir=Path(self.data_dir))
+
+    def logins(self) -> list[tuple[str, str]]:
+        """The (user, password) pairs of RAG_AUTH; empty when the page has no login."""
+        pairs = []
+        for entry in filter(None, (e.strip() for e in self.auth.split(","))):
+            user, _, password = entry.partition(":")
+            if not user or not password:
+                # The value is a secret: the message names the format, never the value.
+                raise ValueError(
+                    "RAG_AUTH must be user:password, several separated by commas "
+                    "(a password may not contain a comma)"
+                )
+            pairs.append((user, password))
+        return pairs
 
 
 def env_name(name: str) -> str:
@@ -92,13 +121,26 @@ def parse_value(name: str, raw: str) -> Any:
     try:
         if kind is Path:
             return Path(raw).expanduser()
+        if kind is bool:
+            return _truth(raw)
         return kind(raw)
     except ValueError:
         raise ValueError(f"{env_name(name)}={raw!r} is not a valid {kind.__name__}") from None
 
 
+def _truth(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 def setting_help() -> list[tuple[str, str, Any, tuple[str, ...] | None]]:
-    """(name, help, default, choices) for every setting, for the CLI."""
+    """(name, help, default, choices) for every setting that is also a CLI flag."""
     return [
-        (f.name, f.metadata["help"], f.default, f.metadata["choices"]) for f in fields(Settings)
+        (f.name, f.metadata["help"], f.default, f.metadata["choices"])
+        for f in fields(Settings)
+        if f.metadata["flag"]
     ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rag.text import content_words, words
 
 MAX_QUESTION_CHARS = 1000
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # Phrases that try to steer the model instead of asking about the article.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|prompt|rule|guideline|"
@@ -94,7 +95,9 @@ def clean(raw: str | bytes) -> str:
             f"The question is too long ({len(raw):,} characters); "
             f"please ask in under {MAX_QUESTION_CHARS:,} characters."
         )
-    # Control and format characters (null bytes, escapes, bidi overrides) become spaces.
+    # Terminal colour codes (pasted from a console) go; other control and format characters
+    # (null bytes, escapes, bidi overrides) become spaces.
+    raw = _ANSI_ESCAPE.sub("", raw)
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in raw
     )

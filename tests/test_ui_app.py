@@ -111,8 +111,20 @@ def test_submit_streams_then_highlights_the_cited_passage(page: Page) -> None:
     assert 'data-turns="2"' in panel and [t["index"] for t in turns] == [1, 3]
 
 
-def test_blank_input_changes_nothing(page: Page) -> None:
-    assert all(isinstance(u, type(gr.skip())) for u in next(page.submit("  ", [], [])))
+@pytest.mark.parametrize("blank", ["", "  \n\t", None])
+def test_blank_input_is_a_message_to_page_and_api_alike(page: Page, blank) -> None:
+    with pytest.raises(gr.Error, match="Please type a question about the article."):
+        next(page.submit(blank, [], []))
+
+
+def test_a_huge_or_undecodable_question_is_echoed_safely(make_answerer) -> None:
+    answerer = make_answerer(lambda p: "")
+    chat, _ = _run(answerer, "x" * 100_000)[-1]
+    assert len(chat[0]["content"]) < 2_100 and chat[0]["content"].endswith("…")
+    assert "too long" in chat[-1]["content"]
+    chat, _ = _run(answerer, "Who defends \udcff Trump?")[-1]
+    chat[0]["content"].encode("utf-8")  # what Gradio sends must be encodable
+    assert "not valid UTF-8" in chat[-1]["content"]
 
 
 def test_votes_are_saved_with_the_turn_they_judge(page: Page) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import socket
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,12 +18,11 @@ from rag.article import Article, load_articles
 from rag.config import Settings
 from rag.feedback import FeedbackLog
 from rag.llm import LLMError
-from rag.question import QuestionError
+from rag.question import MAX_QUESTION_CHARS, QuestionError
 from ui.render import answer_message, article_panel, escape, streaming_text
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 32  # waiting questions beyond this are told the page is busy
 CONCURRENCY = 4  # turns answered at once; the llama.cpp model itself serves one at a time
 STATIC = Path(__file__).parent / "static"
 # Offered on the empty chat; kept only when the index passes the gate for them, so another
@@ -84,10 +84,9 @@ class Page:
         """The page's updates for one question: (chat, question box, article panel, finished
         turns). Parts that do not change are gr.skip()."""
         past = past or []
-        if not (message or "").strip():
-            gr.Info("Please type a question about the article.")
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            return
+        if not isinstance(message, str) or not message.strip():
+            # An error is the one message that reaches API clients as well as the page.
+            raise gr.Error("Please type a question about the article.", title="No question")
         box = ""  # cleared once: what the reader types meanwhile is theirs
         for shown, turn in respond(self.answerer, message, chat or [], past):
             if turn is None:
@@ -123,7 +122,7 @@ def respond(
         ]
     chat = [
         *chat,
-        {"role": "user", "content": escape(message)},
+        {"role": "user", "content": escape(shown_question(message))},
         {"role": "assistant", "content": SEARCHING},  # shown before the answerer starts
     ]
     yield list(chat), None  # a copy per update: each yield is one state of the page
@@ -156,6 +155,13 @@ def respond(
     if turn["mode"] == "error":
         chat[-1] = {"role": "assistant", "content": escape(turn["answer"])}
     yield chat, {**turn, "backend": answerer.backend, "index": len(chat) - 1}
+
+
+def shown_question(message: str, limit: int = 2 * MAX_QUESTION_CHARS) -> str:
+    """The question as echoed in the chat: cut short when huge (the answer says it is too
+    long), with undecodable characters replaced so the page can always send it."""
+    text = message if len(message) <= limit else message[:limit] + "…"
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def vote_name(liked: Any) -> str:
@@ -291,14 +297,25 @@ def main(settings: Settings | None = None) -> int:
     check_port(settings.host, settings.port)  # before the models load, not after
     answerer = load_answerer(settings)
     app = build_app(Page.load(answerer, settings))
-    app.queue(max_size=QUEUE_SIZE)
+    app.queue(max_size=settings.queue_size)  # a full queue: "busy, please try again"
+    logins = settings.logins()
     print(f"Serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)", flush=True)
+    if not logins and (settings.share or settings.host not in ("127.0.0.1", "localhost", "::1")):
+        print(
+            "Warning: the page has no login and can be reached from other machines; "
+            "set RAG_AUTH=user:password to require one.",
+            file=sys.stderr,
+            flush=True,
+        )
     app.launch(
         server_name=settings.host,
         server_port=settings.port,
-        share=False,
+        share=settings.share,
+        auth=logins or None,
+        auth_message="Log in to ask questions about the article." if logins else None,
         show_error=False,
         quiet=True,
+        max_file_size=0,  # the page takes no files: Gradio's upload route accepts none
         **launch_options(),
     )
     return 0
