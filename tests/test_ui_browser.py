@@ -2,15 +2,18 @@
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from gradio_client import Client
+from gradio_client.utils import QueueError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rag.config import PROJECT_ROOT
 from rag.processes import free_port, served
 from ui.app import EXAMPLE_CANDIDATES
-from ui.browser import DESKTOP, PHONE, ChatPage, chromium
+from ui.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
 
 pytestmark = pytest.mark.slow
 
@@ -179,3 +182,62 @@ def _wait_for_votes(page, data_dir: Path, n: int) -> list[dict]:
             break
         page.wait_for_timeout(100)
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_blank_question_is_pointed_out_at_the_box(browser, server) -> None:
+    url, _ = server
+    chat = _open(browser, url, DESKTOP)
+    chat.page.locator("#question textarea").fill("   ")
+    chat.page.locator("#question textarea").press("Enter")
+    message = chat.page.locator("#question div.validation-error")
+    message.wait_for()
+    assert message.inner_text() == "Please type a question about the article."
+    # Screen readers hear it too.
+    assert chat.page.get_by_role("status").inner_text() == message.inner_text()
+    assert chat.page.locator(BOT_MESSAGES).count() == 0
+
+
+def test_markup_in_a_question_is_shown_as_text_and_never_runs(browser, server) -> None:
+    url, _ = server
+    chat = _open(browser, url, DESKTOP)
+    dialogs: list[str] = []
+    chat.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    question = (
+        '<img src=x onerror="alert(1)"><script>alert(2)</script> '
+        "[click](javascript:alert(3)) ![pic](http://evil.test/p.png) **Who** defends Trump?"
+    )
+    chat.ask(question)
+    bubble = chat.page.locator("#chat .message-row.user-row").last
+    assert bubble.inner_text().strip() == question  # exactly what was typed, as text
+    live = bubble.locator("img, script, a")
+    assert live.count() == 0, live.first.evaluate("e => e.outerHTML")
+    chat.page.wait_for_timeout(500)
+    assert dialogs == [] and chat.other_hosts() == []
+
+
+def test_a_full_queue_says_busy_and_keeps_the_question(browser, tmp_path: Path) -> None:
+    env = {"RAG_DATA_DIR": str(tmp_path / "data"), "RAG_QUEUE_SIZE": "1"}
+    with served(env, tmp_path / "serve.log") as server:
+        chat = _open(browser, server.url, DESKTOP)
+        clients = [Client(server.url, verbose=False) for _ in range(16)]
+        busy = threading.Event()
+
+        def flood(client: Client) -> None:
+            try:
+                client.predict("Why are the allies worried?", [], api_name="/ask")
+            except QueueError:
+                busy.set()
+
+        threads = [threading.Thread(target=flood, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        assert busy.wait(30), "the flood never filled the queue"
+        question = "Who defends Trump's approach to Russia?"
+        chat.page.locator("#question textarea").fill(question)
+        chat.page.locator("#question textarea").press("Enter")
+        chat.page.get_by_text("This application is currently busy. Please try again.").wait_for()
+        assert chat.page.locator("#question textarea").input_value() == question
+        for t in threads:
+            t.join()
+        chat.ask(question)  # once the others are answered, trying again works
+        assert "Republican lawmakers" in chat.last_answer().inner_text()

@@ -56,8 +56,11 @@ def test_abstentions_name_the_closest_passage_and_refusals_cite_nothing() -> Non
 def test_html_and_markdown_in_text_are_shown_literally() -> None:
     assert escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert escape("**bold** [link](http://x) `code`") == (
-        r"\*\*bold\*\* \[link\](http://x) \`code\`"
+        r"\*\*bold\*\* \[link\](http&#58;//x) \`code\`"
     )
+    # Bare addresses would be auto-linked by the chat's Markdown: they are written so they
+    # read the same and stay text.
+    assert escape("www.evil.test or me@evil.test") == "www&#46;evil.test or me&#64;evil.test"
     message = answer_message(_answer("<img src=x onerror=alert(1)> [1]", []))
     assert "<img" not in message
 

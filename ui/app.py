@@ -32,6 +32,7 @@ EXAMPLE_CANDIDATES = [
     "Who defends Trump's approach to Russia?",
     "Why are the allies worried?",
 ]
+NO_QUESTION = "Please type a question about the article."
 SUMMARY_QUESTION = "What is this article about?"
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica", "Arial"]
 MONO_FONTS = ["ui-monospace", "Consolas", "Menlo", "monospace"]
@@ -86,7 +87,7 @@ class Page:
         past = past or []
         if not isinstance(message, str) or not message.strip():
             # An error is the one message that reaches API clients as well as the page.
-            raise gr.Error("Please type a question about the article.", title="No question")
+            raise gr.Error(NO_QUESTION, title="No question")
         box = ""  # cleared once: what the reader types meanwhile is theirs
         for shown, turn in respond(self.answerer, message, chat or [], past):
             if turn is None:
@@ -164,6 +165,12 @@ def shown_question(message: str, limit: int = 2 * MAX_QUESTION_CHARS) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+def check_question(message: Any, chat: Any, past: Any) -> list:
+    """Gradio's check before the queue: a blank question is pointed out at the box itself."""
+    blank = not isinstance(message, str) or not message.strip()
+    return [gr.validate(not blank, NO_QUESTION), gr.validate(True, ""), gr.validate(True, "")]
+
+
 def vote_name(liked: Any) -> str:
     """'up', 'down', or Gradio's own label for any other feedback option."""
     return "up" if liked is True else "down" if liked is False else str(liked)
@@ -206,6 +213,7 @@ def build_app(page: Page) -> gr.Blocks:
                 with gr.Row():
                     box = gr.Textbox(
                         placeholder="Ask a question about the article",
+                        label="Your question",
                         show_label=False,
                         scale=5,
                         max_length=4000,
@@ -233,6 +241,13 @@ def build_app(page: Page) -> gr.Blocks:
                 gr.Info("Thank you: your vote was saved on this machine.")
 
         inputs = [chatbot, turns]
+        answering = {
+            "concurrency_limit": CONCURRENCY,
+            # The page shows its own progress ("Searching the article..."); Gradio's overlay
+            # would also cover the chat and the question box with "Error" when the queue is
+            # full, where its "busy, please try again" notice says enough.
+            "show_progress": "hidden",
+        }
         # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
         # the other events serve only the page.
         box.submit(
@@ -240,21 +255,21 @@ def build_app(page: Page) -> gr.Blocks:
             [box, *inputs],
             outputs,
             api_name="ask",
-            concurrency_limit=CONCURRENCY,
+            validator=check_question,
             trigger_mode="always_last",  # a question sent mid-answer runs next, not dropped
+            **answering,
         )
         private = {"api_visibility": "private"}
         ask.click(
             page.submit,
             [box, *inputs],
             outputs,
-            concurrency_limit=CONCURRENCY,
+            validator=check_question,
             trigger_mode="always_last",
+            **answering,
             **private,
         )
-        chatbot.example_select(
-            on_example, inputs, outputs, concurrency_limit=CONCURRENCY, **private
-        )
+        chatbot.example_select(on_example, inputs, outputs, **answering, **private)
         chatbot.like(on_vote, [turns], None, **private)
 
         def start_over() -> tuple:

@@ -13,6 +13,10 @@ from rag.reply import Answer
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown syntax in article or model text is shown as typed, not rendered.
 _MARKDOWN = re.compile(r"([\\`*_\[\]~#|])")
+# The chat's Markdown turns bare URLs, www. names and e-mail addresses into links; written as
+# character references they read the same but are never linked.
+_AUTOLINK = {":": "&#58;", "@": "&#64;", "www.": "www&#46;", "WWW.": "WWW&#46;"}
+_AUTOLINK_RE = re.compile("|".join(re.escape(k) for k in _AUTOLINK))
 COPY_LINK = '<a class="copy-answer" href="#copy">Copy answer</a>'
 
 
@@ -22,8 +26,9 @@ def passage_anchor(source: str, start: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Text shown literally in a chat message: no HTML, no Markdown formatting."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    """Text shown literally in a chat message: no HTML, no Markdown formatting, no links."""
+    text = _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK_RE.sub(lambda m: _AUTOLINK[m.group()], text)
 
 
 def streaming_text(sentences: Iterable[str]) -> str:

@@ -1,0 +1,165 @@
+"""`python -m ui.load`: many readers asking at once through Gradio's API (gradio_client), in
+one run: latency percentiles, throughput, errors, busy replies, and answers checked against
+the answer each question gets when asked alone."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+from gradio_client.utils import QueueError
+
+from rag.config import PROJECT_ROOT
+from rag.evaluate import percentile
+from rag.processes import served
+from ui.app import shown_question
+from ui.bench import questions
+from ui.render import escape
+
+_CITED = re.compile(r'<mark class="passage cited" id="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One /ask call: what came back and how long it took."""
+
+    question: str
+    seconds: float
+    echoed: str = ""  # the question as the chat shows it
+    answer: str = ""
+    cited: frozenset[str] = frozenset()  # passage ids highlighted in the article panel
+    busy: bool = False  # the queue was full
+    error: str = ""
+
+
+def ask(client: Client, question: str) -> Reply:
+    """Ask one question in a new conversation."""
+    t = time.perf_counter()
+    try:
+        chat, _box, panel = client.predict(question, [], api_name="/ask")
+    except QueueError:
+        return Reply(question, time.perf_counter() - t, busy=True)
+    except (AppError, OSError, ValueError) as err:
+        return Reply(question, time.perf_counter() - t, error=f"{type(err).__name__}: {err}")
+    return Reply(
+        question,
+        time.perf_counter() - t,
+        echoed=chat[-2]["content"][0]["text"],
+        answer=chat[-1]["content"][0]["text"],
+        cited=frozenset(_CITED.findall(panel)),
+    )
+
+
+def belongs(reply: Reply, alone: Reply) -> bool:
+    """The reply answers its own question: the chat echoes that question, and the answer is the
+    one the question gets alone, or (the model's wording can vary with its cache) cites the
+    same passages."""
+    if reply.echoed != escape(shown_question(reply.question)):
+        return False
+    return reply.answer == alone.answer or (bool(reply.cited) and reply.cited == alone.cited)
+
+
+def run_load(url: str, asked: list[str], clients: int, seconds: float) -> dict:
+    """Ask each question alone, then let `clients` readers ask them round-robin for `seconds`."""
+    alone = {}
+    client = Client(url, verbose=False)
+    for q in asked:
+        alone[q] = ask(client, q)
+    failed_alone = [r for r in alone.values() if r.error or r.busy]
+    if failed_alone:
+        raise RuntimeError(f"{len(failed_alone)} questions failed alone: {failed_alone[0]}")
+
+    replies: list[Reply] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+    deadline = [0.0]
+
+    def reader(i: int) -> None:
+        client = Client(url, verbose=False)
+        start.wait()
+        with lock:
+            deadline[0] = deadline[0] or time.perf_counter() + seconds
+        n = i * len(asked) // clients  # each reader starts at its own place in the list
+        while time.perf_counter() < deadline[0]:
+            reply = ask(client, asked[n % len(asked)])
+            with lock:
+                replies.append(reply)
+            n += 1
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    answered = [r for r in replies if not (r.error or r.busy)]
+    wrong = [r for r in answered if not belongs(r, alone[r.question])]
+    times = [r.seconds for r in answered]
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "questions": len(asked),
+        "answers": len(answered),
+        "errors": len([r for r in replies if r.error]),
+        "busy": len([r for r in replies if r.busy]),
+        "answers_not_belonging": len(wrong),
+        "answers_worded_differently_than_alone": len(
+            [r for r in answered if r.answer != alone[r.question].answer]
+        ),
+        "throughput_answers_per_s": round(len(answered) / elapsed, 2),
+        "latency_p50_s": round(percentile(times, 50), 3),
+        "latency_p95_s": round(percentile(times, 95), 3),
+        "alone_latency_p50_s": round(percentile([r.seconds for r in alone.values()], 50), 3),
+        "first_error": next((r.error for r in replies if r.error), ""),
+        "first_not_belonging": wrong[0].question if wrong else "",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.load",
+        description="Many readers at once: start `rag serve` (embedded model, fresh index in a "
+        "temporary folder) or use --url, ask with N gradio_client clients for S seconds, and "
+        "write load.json.",
+    )
+    parser.add_argument("--clients", type=int, default=20, help="readers at once (default 20)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long (default 60)")
+    parser.add_argument("--url", help="a running page to load instead of starting one")
+    parser.add_argument(
+        "--dataset", type=Path, default=PROJECT_ROOT / "eval" / "qa.jsonl", help="JSONL eval set"
+    )
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval" / "bench")
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0:
+        parser.error("--clients and --seconds must be positive")
+    try:
+        asked = questions(args.dataset, 1000)
+    except (OSError, ValueError, KeyError) as err:
+        parser.error(f"cannot read questions from {args.dataset}: {err}")
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    if args.url:
+        result = run_load(args.url, asked, args.clients, args.seconds)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {"RAG_DATA_DIR": str(Path(tmp) / "data")}
+            with served(env, Path(tmp) / "serve.log") as server:
+                result = run_load(server.url, asked, args.clients, args.seconds)
+    result = {"started": started, **result}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    return 0 if not (result["errors"] or result["answers_not_belonging"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
