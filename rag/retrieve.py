@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.directives import addresses_the_model
 from rag.documents import retrieval_texts
 from rag.index import PassageIndex
 from rag.question import Question
@@ -23,6 +25,8 @@ from rag.text import (
     numbers,
     stem,
 )
+
+log = logging.getLogger(__name__)
 
 # Gate: a question with one or two unfamiliar words is answered only when a passage is at least
 # this similar (calibrated on eval/qa.jsonl: casual paraphrases mostly score 0.6 or more, false
@@ -111,7 +115,20 @@ class Retriever:
     def __init__(self, index: PassageIndex) -> None:
         self.index = index
         self.embeddings = index.embeddings
-        self.passages = index.all_passages()
+        stored = index.all_passages()
+        # Data, not instructions: a passage written to the model is never searched or quoted.
+        self.directives = [p for p in stored if addresses_the_model(p.page_content)]
+        for p in self.directives:
+            log.warning(
+                "%s, characters %s-%s, reads as an instruction to the model; it is shown in "
+                "the article but never used to answer: %.80r",
+                p.metadata["source"],
+                p.metadata["start"],
+                p.metadata["end"],
+                p.page_content,
+            )
+        planted = {p.id for p in self.directives}
+        self.passages = [p for p in stored if p.id not in planted]
         self._by_id = {p.id: i for i, p in enumerate(self.passages)}
         self.bm25 = BM25([content_stems(t) for t in retrieval_texts(self.passages)])
         self.vocabulary = frozenset(self.bm25.postings)
@@ -129,7 +146,8 @@ class Retriever:
             return []
         vector = self.embed(query) if vector is None else vector
         depth = min(len(self.passages), max(4 * k, 20))
-        dense = {doc.id: sim for doc, sim in self.index.dense_search(vector.tolist(), depth)}
+        found = self.index.dense_search(vector.tolist(), depth + len(self.directives))
+        dense = {doc.id: sim for doc, sim in found if doc.id in self._by_id}
         lexical = self.bm25.scores(content_stems(query))
         lexical_top = [int(i) for i in np.argsort(-lexical)[:depth] if lexical[i] > 0]
         fused: Counter[str] = Counter()
