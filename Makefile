@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run ingest test lint eval bench bench-ui clean
+.PHONY: setup run ingest test lint eval bench bench-ui bench-load audit clean
 
 # torch first, pinned to the CPU build this project is tested with; a plain `torch`
 # requirement would pull a multi-GB CUDA build. llama-cpp-python compiles once (~5 min).
@@ -45,6 +45,14 @@ bench: setup
 
 bench-ui: setup $(CHROMIUM)
 	$(BIN)/python -m ui.bench --out eval/bench
+
+# 20 readers at once through Gradio's API for 60 s: p50/p95 latency and throughput.
+bench-load: setup
+	$(BIN)/python -m ui.load --out eval/bench
+
+# Known vulnerabilities of the installed packages (README: "Dependency audit").
+audit: setup
+	$(BIN)/python -m rag.audit
 
 clean:
 	rm -rf $(VENV) data eval/runs
