@@ -44,9 +44,7 @@ def audit() -> dict:
     return classify(installed, answers)
 
 
-def classify(
-    installed: dict[str, str], answers: dict[str, tuple[str, list[dict]] | None]
-) -> dict:
+def classify(installed: dict[str, str], answers: dict[str, tuple[str, list[dict]] | None]) -> dict:
     """Findings, explained findings, packages not audited, and how many are clean."""
     report: dict = {"clean": 0, "findings": [], "explained": [], "not_audited": []}
     for name, version in sorted(installed.items(), key=lambda kv: kv[0].lower()):

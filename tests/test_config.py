@@ -33,3 +33,27 @@ def test_bad_values_say_which_variable(env: dict, message: str) -> None:
 def test_every_setting_has_help_and_an_env_name() -> None:
     for name, help_text, _default, _choices in setting_help():
         assert help_text and env_name(name) == "RAG_" + name.upper()
+
+
+def test_logins_are_parsed_and_never_shown() -> None:
+    s = Settings.from_env(env={"RAG_AUTH": "reader:pa:ss, editor:other"})
+    assert s.logins() == [("reader", "pa:ss"), ("editor", "other")]
+    assert "pa:ss" not in repr(s) and "other" not in repr(s)
+    assert Settings.from_env(env={}).logins() == []
+
+
+def test_a_malformed_login_names_the_format_not_the_secret() -> None:
+    with pytest.raises(ValueError, match="RAG_AUTH must be user:password") as err:
+        Settings.from_env(env={"RAG_AUTH": "hunter2"})
+    assert "hunter2" not in str(err.value)
+
+
+def test_switches_read_yes_and_no() -> None:
+    assert Settings.from_env(env={"RAG_SHARE": "yes"}).share is True
+    assert Settings.from_env(env={"RAG_SHARE": "0"}).share is False
+    with pytest.raises(ValueError, match="RAG_SHARE='maybe' is not a valid bool"):
+        Settings.from_env(env={"RAG_SHARE": "maybe"})
+
+
+def test_secrets_are_not_flags() -> None:
+    assert "auth" not in [name for name, *_ in setting_help()]

@@ -5,9 +5,10 @@ import socket
 import gradio as gr
 import pytest
 
+from rag.config import Settings
 from rag.llm import LLMError
 from ui import app as page_module
-from ui.app import Page, build_app, check_port, footer, respond, vote_name
+from ui.app import Page, build_app, check_port, exposure_warning, footer, respond, vote_name
 
 pytestmark = pytest.mark.slow
 
@@ -157,3 +158,16 @@ def test_a_busy_port_is_reported_before_anything_loads() -> None:
         with pytest.raises(OSError, match=f"cannot serve on 127.0.0.1:{port}.*--port"):
             check_port("127.0.0.1", port)
     check_port("127.0.0.1", port)  # free again
+
+
+@pytest.mark.parametrize(
+    ("env", "warned"),
+    [
+        ({}, False),
+        ({"RAG_HOST": "0.0.0.0"}, True),
+        ({"RAG_SHARE": "1"}, True),
+        ({"RAG_HOST": "0.0.0.0", "RAG_AUTH": "reader:secret"}, False),
+    ],
+)
+def test_an_open_page_without_a_login_is_warned_about(env: dict, warned: bool) -> None:
+    assert bool(exposure_warning(Settings.from_env(env=env))) is warned

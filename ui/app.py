@@ -243,10 +243,9 @@ def build_app(page: Page) -> gr.Blocks:
         inputs = [chatbot, turns]
         answering = {
             "concurrency_limit": CONCURRENCY,
-            # The page shows its own progress ("Searching the article..."); Gradio's overlay
-            # would also cover the chat and the question box with "Error" when the queue is
-            # full, where its "busy, please try again" notice says enough.
-            "show_progress": "hidden",
+            # The page shows its own progress ("Searching the article..."); Gradio adds only its
+            # small "queue: 2/5" line while a question waits, not an overlay over the chat.
+            "show_progress": "minimal",
         }
         # One public API endpoint, /ask (gradio_client: predict(question, chat, api_name="/ask"));
         # the other events serve only the page.
@@ -304,6 +303,17 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
+def exposure_warning(settings: Settings) -> str:
+    """A warning when other machines can reach the page and no login guards it, else ''."""
+    local = settings.host in ("127.0.0.1", "localhost", "::1")
+    if settings.logins() or (local and not settings.share):
+        return ""
+    return (
+        "Warning: the page has no login and can be reached from other machines; "
+        "set RAG_AUTH=user:password to require one."
+    )
+
+
 def main(settings: Settings | None = None) -> int:
     """Load the pipeline and serve the page on settings.host:settings.port."""
     from rag.pipeline import load_answerer
@@ -315,13 +325,9 @@ def main(settings: Settings | None = None) -> int:
     app.queue(max_size=settings.queue_size)  # a full queue: "busy, please try again"
     logins = settings.logins()
     print(f"Serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)", flush=True)
-    if not logins and (settings.share or settings.host not in ("127.0.0.1", "localhost", "::1")):
-        print(
-            "Warning: the page has no login and can be reached from other machines; "
-            "set RAG_AUTH=user:password to require one.",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     app.launch(
         server_name=settings.host,
         server_port=settings.port,

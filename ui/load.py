@@ -120,6 +120,10 @@ def run_load(url: str, asked: list[str], clients: int, seconds: float) -> dict:
         "latency_p50_s": round(percentile(times, 50), 3),
         "latency_p95_s": round(percentile(times, 95), 3),
         "alone_latency_p50_s": round(percentile([r.seconds for r in alone.values()], 50), 3),
+        # One reader at a time: the throughput the same server gives without concurrency.
+        "alone_throughput_answers_per_s": round(
+            len(alone) / sum(r.seconds for r in alone.values()), 2
+        ),
         "first_error": next((r.error for r in replies if r.error), ""),
         "first_not_belonging": wrong[0].question if wrong else "",
     }
