@@ -57,7 +57,8 @@ def classify(installed: dict[str, str], answers: dict[str, tuple[str, list[dict]
         if not ids:
             report["clean"] += 1
         elif name.lower() in EXPLAINED:
-            report["explained"].append(f"{name} {version}: {', '.join(ids)}")
+            reason = EXPLAINED[name.lower()]
+            report["explained"].append(f"{name} {version}: {', '.join(ids)} ({reason})")
         else:
             report["findings"].append(f"{name} {version}: {', '.join(ids)}")
     return report

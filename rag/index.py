@@ -100,11 +100,11 @@ def unreadable_database(folder: Path) -> str:
 
 def set_aside(folder: Path) -> Path:
     """Rename an unreadable index folder out of the way (kept for inspection, never deleted)."""
-    target = folder.with_name(f"{folder.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-    n = 1
+    stamp = f"{folder.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}"
+    target, n = folder.with_name(stamp), 1
     while target.exists():
-        target = target.with_name(f"{target.name.split('~')[0]}~{n}")
         n += 1
+        target = folder.with_name(f"{stamp}-{n}")
     folder.rename(target)
     return target
 

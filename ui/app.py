@@ -86,7 +86,7 @@ class Page:
         turns). Parts that do not change are gr.skip()."""
         past = past or []
         if not isinstance(message, str) or not message.strip():
-            # An error is the one message that reaches API clients as well as the page.
+            # check_question stops this before the queue; here for callers that skip it.
             raise gr.Error(NO_QUESTION, title="No question")
         box = ""  # cleared once: what the reader types meanwhile is theirs
         for shown, turn in respond(self.answerer, message, chat or [], past):
