@@ -184,3 +184,8 @@ def test_an_ingest_killed_mid_build_leaves_the_previous_index_usable(tmp_path: P
     (seeds / "notes.md").write_text(f"# Notes\n\n{notes}\n")
     done = _rag("ingest", env=env)
     assert "4016 passages" in done.stdout and "built" in done.stdout  # no duplicates
+
+
+def test_chroma_telemetry_is_off(fresh) -> None:
+    _, open_index = fresh
+    assert open_index().client.get_settings().anonymized_telemetry is False
