@@ -230,6 +230,13 @@ class PassageIndex:
         contents are fixed by the fingerprint, so upserting them again is harmless."""
         passages = load_passages(self.settings.seeds_dir, self.settings.passage_chars)
         self._store = None
+        ours = [n for n in _collection_names(self.client) if n.startswith(COLLECTION_PREFIX)]
+        if self.collection_name in ours:
+            why = "finishing a build that was interrupted"
+        elif ours:
+            why = "the seeds, the embedding model or the passage size changed"
+        else:
+            why = "there is no index yet"
         metadata = {
             "fingerprint": self.fingerprint,
             "embed_model": self.embeddings.name,
@@ -239,8 +246,8 @@ class PassageIndex:
             self.collection_name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}
         )
         log.warning(
-            "building the passage index: %d passages from %s into %s (first run, or "
-            "the seeds changed)...",
+            "building the passage index (%s): %d passages from %s into %s...",
+            why,
             len(passages),
             self.settings.seeds_dir,
             self.collection_name,

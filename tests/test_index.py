@@ -58,7 +58,9 @@ def test_a_changed_seed_is_picked_up_and_the_old_collection_dropped(fresh) -> No
     assert any("otters" in p.page_content for p in new.all_passages())
 
 
-def test_an_interrupted_build_leaves_the_old_index_and_is_redone(fresh, monkeypatch) -> None:
+def test_an_interrupted_build_leaves_the_old_index_and_is_redone(
+    fresh, monkeypatch, caplog
+) -> None:
     seeds, open_index = fresh
     old = open_index()
     old.ensure()
@@ -73,9 +75,11 @@ def test_an_interrupted_build_leaves_the_old_index_and_is_redone(fresh, monkeypa
         broken.ensure()
     assert old.is_current() and old.all_passages()  # the previous index is still usable
     assert not broken.is_current()
+    assert "(the seeds, the embedding model or the passage size changed)" in caplog.text
     monkeypatch.undo()
     report = open_index().ensure()
     assert report.rebuilt and report.passages == 17
+    assert "(finishing a build that was interrupted)" in caplog.text
 
 
 def test_collection_names_carry_the_fingerprint(fresh) -> None:
@@ -122,7 +126,7 @@ def test_a_deleted_data_folder_is_rebuilt_with_a_message(fresh, caplog) -> None:
     shutil.rmtree(first.settings.data_dir)
     report = open_index().ensure()
     assert report.rebuilt and report.passages == 16
-    assert "building the passage index" in caplog.text
+    assert "building the passage index (there is no index yet)" in caplog.text
 
 
 def test_an_unreadable_chroma_server_index_is_reported_not_set_aside(fresh) -> None:
