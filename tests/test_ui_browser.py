@@ -192,6 +192,7 @@ def test_a_blank_question_is_pointed_out_at_the_box(browser, server) -> None:
     message = chat.page.locator("#question div.validation-error")
     message.wait_for()
     assert message.inner_text() == "Please type a question about the article."
+    assert message.get_attribute("role") == "alert"  # screen readers say it too
     assert chat.page.locator(BOT_MESSAGES).count() == 0
 
 

@@ -32,6 +32,11 @@
   // shows the first passage the answer cites. The page itself never moves under the reader.
   let shownTurns = null;
   new MutationObserver(() => {
+    // Gradio's "please type a question" note under the box is only drawn; as an alert,
+    // screen readers say it too.
+    document.querySelectorAll("div.validation-error:not([role])").forEach((note) => {
+      note.setAttribute("role", "alert");
+    });
     const panel = document.querySelector(".article-panel");
     if (!panel || panel.dataset.turns === shownTurns) return;
     shownTurns = panel.dataset.turns;
