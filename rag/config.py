@@ -23,7 +23,7 @@ def _setting(
 
 @dataclass(frozen=True)
 class Settings:
-    """Every tunable of the pipeline; each field is RAG_<NAME> in the environment and --<name>."""
+    """Every tunable: each field is RAG_<NAME> in the environment and, unless secret, --<name>."""
 
     # Where the source documents (.txt, .md) live.
     seeds_dir: Path = _setting(PROJECT_ROOT / "seeds", "folder of .txt/.md source documents")
