@@ -2,7 +2,6 @@
 LLM server, file routes, login, and no network beyond 127.0.0.1."""
 
 import json
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -34,7 +33,7 @@ def app(tmp_path_factory: pytest.TempPathFactory):
             "RAG_BASE_URL": llm,
             "RAG_MODEL": "test-model",
             "RAG_TIMEOUT": "1",
-            "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT / "tests" / "netguard")]),
+            "PYTHONPATH": str(PROJECT_ROOT / "tests" / "netguard"),
             "NET_GUARD_LOG": str(folder / "net.log"),
         }
         with served(env, folder / "serve.log") as server:
