@@ -78,9 +78,14 @@ def chroma_client(settings: Settings) -> chromadb.ClientAPI:
                 f"cannot reach the Chroma server at {settings.chroma_url}: {err}; "
                 "start it with `chroma run` or unset RAG_CHROMA_URL"
             ) from None
-    path = settings.data_dir / "chroma"
+    path = embedded_folder(settings)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def embedded_folder(settings: Settings) -> Path:
+    """Where the embedded Chroma index lives."""
+    return settings.data_dir / "chroma"
 
 
 def unreadable_database(folder: Path) -> str:
@@ -150,7 +155,7 @@ class PassageIndex:
     def _open(self) -> chromadb.ClientAPI:
         """The client of settings; an embedded index whose database cannot be read is set aside
         first (checked here because Chroma keeps a client that failed to start for the path)."""
-        folder = self.settings.data_dir / "chroma"
+        folder = embedded_folder(self.settings)
         if self._owns_folder and folder.exists():
             problem = unreadable_database(folder)
             if problem:
@@ -164,7 +169,7 @@ class PassageIndex:
             ) from None
 
     def _set_aside(self, err: object) -> None:
-        folder = self.settings.data_dir / "chroma"
+        folder = embedded_folder(self.settings)
         moved = set_aside(folder)
         log.warning(
             "the index in %s could not be read (%s); moved it to %s (delete it when you "

@@ -85,7 +85,7 @@ class Page:
         """The page's updates for one question: (chat, question box, article panel, finished
         turns). Parts that do not change are gr.skip()."""
         past = past or []
-        if not isinstance(message, str) or not message.strip():
+        if is_blank(message):
             # check_question stops this before the queue; here for callers that skip it.
             raise gr.Error(NO_QUESTION, title="No question")
         box = ""  # cleared once: what the reader types meanwhile is theirs
@@ -167,8 +167,13 @@ def shown_question(message: str, limit: int = 2 * MAX_QUESTION_CHARS) -> str:
 
 def check_question(message: Any, chat: Any, past: Any) -> list:
     """Gradio's check before the queue: a blank question is pointed out at the box itself."""
-    blank = not isinstance(message, str) or not message.strip()
-    return [gr.validate(not blank, NO_QUESTION), gr.validate(True, ""), gr.validate(True, "")]
+    ok = not is_blank(message)
+    return [gr.validate(ok, NO_QUESTION), gr.validate(True, ""), gr.validate(True, "")]
+
+
+def is_blank(message: Any) -> bool:
+    """No question at all: nothing, not text, or only white space."""
+    return not isinstance(message, str) or not message.strip()
 
 
 def vote_name(liked: Any) -> str:
