@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client
-from gradio_client.utils import QueueError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rag.config import PROJECT_ROOT
 from rag.processes import free_port, served
 from ui.app import EXAMPLE_CANDIDATES
 from ui.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
+from ui.load import ask
 
 pytestmark = pytest.mark.slow
 
@@ -222,9 +222,7 @@ def test_a_full_queue_says_busy_and_keeps_the_question(browser, tmp_path: Path) 
         busy = threading.Event()
 
         def flood(client: Client) -> None:
-            try:
-                client.predict("Why are the allies worried?", [], api_name="/ask")
-            except QueueError:
+            if ask(client, "Why are the allies worried?").busy:
                 busy.set()
 
         threads = [threading.Thread(target=flood, args=(c,)) for c in clients]
