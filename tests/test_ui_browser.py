@@ -218,10 +218,12 @@ def test_a_full_queue_says_busy_and_keeps_the_question(browser, tmp_path: Path) 
     env = {"RAG_DATA_DIR": str(tmp_path / "data"), "RAG_QUEUE_SIZE": "1"}
     with served(env, tmp_path / "serve.log") as server:
         chat = _open(browser, server.url, DESKTOP)
-        clients = [Client(server.url, verbose=False) for _ in range(16)]
+        clients = [Client(server.url, verbose=False) for _ in range(24)]
         busy = threading.Event()
+        together = threading.Barrier(len(clients))  # all at once, or the queue drains between
 
         def flood(client: Client) -> None:
+            together.wait()
             if ask(client, "Why are the allies worried?").busy:
                 busy.set()
 
