@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"cannot read questions from {args.dataset}: {err}")
     try:
         result = run(asked, args.out)
-    except BrowserMissing as err:
+    except (BrowserMissing, RuntimeError, TimeoutError) as err:  # no browser, or no page
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))

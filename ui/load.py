@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 from gradio_client.utils import QueueError
@@ -126,6 +127,16 @@ def run_load(url: str, asked: list[str], clients: int, seconds: float) -> dict:
     }
 
 
+def _load(url: str | None, asked: list[str], clients: int, seconds: float) -> dict:
+    """run_load against url, or against a `rag serve` started for the run."""
+    if url:
+        return run_load(url, asked, clients, seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"RAG_DATA_DIR": str(Path(tmp) / "data")}
+        with served(env, Path(tmp) / "serve.log") as server:
+            return run_load(server.url, asked, clients, seconds)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ui.load",
@@ -143,19 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0:
         parser.error("--clients and --seconds must be positive")
+    if args.url and not args.url.startswith(("http://", "https://")):
+        # gradio_client would take anything else for a Hugging Face Space and go online.
+        parser.error("--url must be the page's http:// or https:// address")
     try:
         asked = questions(args.dataset, 1000)
     except (OSError, ValueError, KeyError) as err:
         parser.error(f"cannot read questions from {args.dataset}: {err}")
     started = time.strftime("%Y-%m-%d %H:%M:%S")
-    if args.url:
-        result = run_load(args.url, asked, args.clients, args.seconds)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {"RAG_DATA_DIR": str(Path(tmp) / "data")}
-            with served(env, Path(tmp) / "serve.log") as server:
-                result = run_load(server.url, asked, args.clients, args.seconds)
-    result = {"started": started, **result}
+    try:
+        result = {"started": started, **_load(args.url, asked, args.clients, args.seconds)}
+    except (httpx.HTTPError, ValueError, RuntimeError, TimeoutError) as err:
+        print(f"error: cannot load the page: {err}", file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
