@@ -33,8 +33,8 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
 
 test: setup $(CHROMIUM)
-	$(BIN)/ruff check rag ui tests
-	$(BIN)/ruff format --check rag ui tests
+	$(BIN)/ruff check rag ui tools tests
+	$(BIN)/ruff format --check rag ui tools tests
 	$(BIN)/python -m pytest
 
 eval: setup
@@ -44,15 +44,15 @@ bench: setup
 	$(BIN)/rag bench --out eval/bench
 
 bench-ui: setup $(CHROMIUM)
-	$(BIN)/python -m ui.bench --out eval/bench
+	$(BIN)/python -m tools.ui_bench --out eval/bench
 
 # 20 readers at once through Gradio's API for 60 s: p50/p95 latency and throughput.
 bench-load: setup
-	$(BIN)/python -m ui.load --out eval/bench
+	$(BIN)/python -m tools.load --out eval/bench
 
 # Known vulnerabilities of the installed packages (README: "Dependency audit").
 audit: setup
-	$(BIN)/python -m rag.audit
+	$(BIN)/python -m tools.audit
 
 clean:
 	rm -rf $(VENV) data eval/runs

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from rag.config import Settings, env_name, parse_value, setting_help
+from rag.commands import COMMANDS
+from rag.errors import ReaderError
+from rag.settings import Settings, env_name, parse_value, setting_help
 
 EXIT_USAGE = 2
 DESCRIPTION = """Ask questions about the news articles in the seeds folder and get short answers
@@ -170,9 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except _user_errors() as err:
+    except (ReaderError, OSError) as err:
         print(f"rag: error: {err}", file=sys.stderr)
-        return EXIT_USAGE if type(err).__name__ == "QuestionError" else 1
+        return getattr(err, "exit_code", 1)
     except Exception as err:  # the process boundary: a bug or a library failure, never a trace
         if verbose:
             logging.getLogger("rag").exception("internal error")
@@ -183,93 +184,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
 
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is meant for the user (no traceback)."""
-    from rag.documents import SeedError
-    from rag.embeddings import EmbeddingModelError
-    from rag.index import IndexBuildError
-    from rag.llm import LLMError
-    from rag.question import QuestionError
-
-    return (SeedError, EmbeddingModelError, IndexBuildError, LLMError, QuestionError, OSError)
-
-
-def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from rag.pipeline import ingest
-
-    _, report = ingest(settings)
-    state = "built" if report.rebuilt else "already up to date"
-    print(
-        f"Index {report.collection}: {report.passages} passages from {settings.seeds_dir}, {state}."
-    )
-    if report.removed_collections:
-        print(f"Removed {len(report.removed_collections)} stale collection(s).")
-    return 0
-
-
-def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from rag.pipeline import load_answerer
-    from rag.question import clean
-
-    question = clean(args.question)  # bad input fails before any model loads
-    history = _read_history(args.history) if args.history else []
-    answer = load_answerer(settings).ask(question, history)
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
-        return 0
-    print(answer.answer)
-    if answer.citations:
-        print()
-        for c in answer.citations:
-            print(f"[{c.n}] {c.source} · {c.section} · chars {c.start}-{c.end}")
-            print(f"    {c.text}")
-    return 0
-
-
-def _read_history(path: Path) -> list[dict]:
-    from rag.question import QuestionError
-
-    try:
-        history = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise QuestionError(f"cannot read history file {path}: {err}") from None
-    if not isinstance(history, list) or not all(isinstance(m, dict) for m in history):
-        raise QuestionError(f'{path} must hold a JSON list of {{"role", "content"}} objects')
-    return history
-
-
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from ui.app import main as serve
-
-    return serve(settings)
-
-
-def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from rag.evaluate import run_eval
-
-    summary = run_eval(settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit)
-    print(f"Wrote {args.out}/report.md")
-    headline = summary["system"]["headline"]
-    print(json.dumps(headline, indent=2))
-    return 0
-
-
-def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from rag.bench import run_bench
-
-    run_bench(settings, args.out, quick=args.quick)
-    print(f"Wrote {args.out}/bench.json")
-    return 0
-
-
-COMMANDS = {
-    "ingest": cmd_ingest,
-    "ask": cmd_ask,
-    "serve": cmd_serve,
-    "eval": cmd_eval,
-    "bench": cmd_bench,
-}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,16 +13,18 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import RunnableConfig
 from pydantic import PrivateAttr
 
-from rag.config import Settings
+from rag.errors import ReaderError
+from rag.settings import Settings
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 OLLAMA_URL = "http://127.0.0.1:11434/v1"
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
-class LLMError(RuntimeError):
+class LLMError(ReaderError, RuntimeError):
     """The language model failed; str() is a message fit for the reader."""
 
 
@@ -159,7 +161,10 @@ def describe(model: BaseChatModel) -> str:
 
 
 def stream_text(
-    model: BaseChatModel, messages: list[BaseMessage], stop: list[str] | None = None
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    stop: list[str] | None = None,
+    config: RunnableConfig | None = None,
 ) -> Iterator[str]:
     """Stream the reply's text; any backend failure becomes an LLMError with a clear message."""
     import httpx
@@ -169,7 +174,7 @@ def stream_text(
     # A server's stream ends with a finish reason; one that stops without it was cut off.
     finished = not isinstance(model, BaseChatOpenAI)
     try:
-        for chunk in model.stream(messages, stop=stop):
+        for chunk in model.stream(messages, config=config, stop=stop):
             finished = finished or bool(chunk.response_metadata.get("finish_reason"))
             if chunk.text:
                 yield chunk.text

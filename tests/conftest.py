@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from rag.config import PROJECT_ROOT, Settings
+from rag.settings import PROJECT_ROOT, Settings
 
 SEED = PROJECT_ROOT / "seeds" / "us-allies-rethink-intelligence-sharing.txt"
 
@@ -60,7 +60,7 @@ def passage(prompt: str, n: int) -> str:
 @pytest.fixture(scope="session")
 def embeddings():
     """The real packaged all-MiniLM-L6-v2 (loads in well under a second once imported)."""
-    from rag.embeddings import SentenceEmbeddings
+    from rag.ingest.embeddings import SentenceEmbeddings
 
     return SentenceEmbeddings()
 
@@ -76,7 +76,7 @@ def seeds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embeddings):
     """A real Chroma index of the article, built once for the session."""
-    from rag.index import PassageIndex
+    from rag.ingest.index import PassageIndex
 
     settings = Settings.from_env(
         env={}, seeds_dir=seeds_dir, data_dir=tmp_path_factory.mktemp("index")
@@ -88,7 +88,7 @@ def index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, embeddings)
 
 @pytest.fixture(scope="session")
 def retriever(index):
-    from rag.retrieve import Retriever
+    from rag.answer.retrieve import Retriever
 
     return Retriever(index)
 
@@ -96,7 +96,7 @@ def retriever(index):
 @pytest.fixture
 def make_answerer(retriever, tmp_path: Path):
     """Build an Answerer over the real index with a scripted chat model."""
-    from rag.answer import Answerer
+    from rag.answer.answerer import Answerer
 
     def build(reply: Callable[[str], str], **overrides: Any):
         overrides = {"data_dir": tmp_path / "data", **overrides}

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from rag.article import layout, load_articles
-from rag.documents import load_passages, split_text
+from rag.ingest.documents import load_passages, split_text
+from ui.article import layout, load_articles
 
 
 def _text(part) -> str:

@@ -1,6 +1,6 @@
 """The dependency audit's verdicts, from PyPI answers given here."""
 
-from rag.audit import classify
+from tools.audit import classify
 
 ADVISORY = [{"id": "GHSA-xxxx"}, {"id": "PYSEC-1"}]
 

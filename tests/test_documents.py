@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.documents import (
+from rag.ingest.documents import (
     SeedError,
     find_blocks,
     load_passages,

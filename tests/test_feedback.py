@@ -4,7 +4,7 @@ import json
 import threading
 from pathlib import Path
 
-from rag.feedback import FeedbackLog
+from ui.feedback import FeedbackLog
 
 
 def test_a_vote_is_appended_with_its_question_answer_and_citations(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import Settings
-from rag.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex
+from rag.ingest.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex
+from rag.settings import Settings
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.processes import chroma_server
 from tests.conftest import SEED
+from tools.servers import chroma_server
 
 pytestmark = pytest.mark.slow
 RAG = [sys.executable, "-m", "rag.cli"]
@@ -73,7 +73,7 @@ def test_app_processes_share_one_index_on_a_chroma_server(tmp_path: Path, chroma
 
 
 def test_an_unreachable_chroma_server_is_one_clear_line(tmp_path: Path) -> None:
-    from rag.processes import free_port
+    from tools.servers import free_port
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     proc = subprocess.run(

@@ -6,8 +6,8 @@ import threading
 import pytest
 from langchain_core.messages import HumanMessage
 
-from rag.config import Settings
 from rag.llm import LlamaCppChat, LLMError, default_gguf_path, make_chat_model, stream_text
+from rag.settings import Settings
 from tests.fake_openai import FakeOpenAI, fake_openai_server
 
 
@@ -112,8 +112,8 @@ def test_openai_backend_against_llama_cpps_own_server(tmp_path) -> None:
     import subprocess
     import sys
 
-    from rag.processes import llama_server
     from tests.conftest import SEED
+    from tools.servers import llama_server
 
     with llama_server(tmp_path / "llama.log", alias="smollm2") as server:
         env = {

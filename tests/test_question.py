@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.question import MAX_QUESTION_CHARS, QuestionError, classify, clean
+from rag.answer.question import MAX_QUESTION_CHARS, QuestionError, classify, clean
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01"])

@@ -2,7 +2,7 @@
 
 from langchain_core.documents import Document
 
-from rag.reply import Answer, Draft
+from rag.answer.reply import Answer, Draft
 
 
 def _passage(text: str, start: int) -> Document:

@@ -5,10 +5,12 @@ import socket
 import gradio as gr
 import pytest
 
-from rag.config import Settings
 from rag.llm import LLMError
+from rag.settings import Settings
 from ui import app as page_module
-from ui.app import Page, build_app, check_port, exposure_warning, footer, respond, vote_name
+from ui.app import Page, build_app, footer, vote_name
+from ui.chat import respond
+from ui.serve import check_port, exposure_warning
 
 pytestmark = pytest.mark.slow
 
@@ -61,10 +63,10 @@ def test_failures_become_polite_messages_and_the_next_question_works(make_answer
     def broken(*args: object) -> None:
         raise KeyError("internal detail")
 
-    answerer._rank = broken  # a bug inside the pipeline, not in the model
+    answerer._own_similarity = broken  # a bug inside the pipeline, not in the model
     chat, _ = _run(answerer, QUESTION)[-1]
     assert chat[-1]["content"] == "Sorry, something went wrong on our side. Please try again."
-    del answerer._rank
+    del answerer._own_similarity
 
     chat, _ = _run(answerer, "x" * 50_000)[-1]
     assert "too long" in chat[-1]["content"]

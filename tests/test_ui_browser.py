@@ -9,11 +9,11 @@ import pytest
 from gradio_client import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from rag.config import PROJECT_ROOT
-from rag.processes import free_port, served
+from rag.settings import PROJECT_ROOT
+from tools.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
+from tools.load import ask
+from tools.servers import free_port, served
 from ui.app import EXAMPLE_CANDIDATES
-from ui.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
-from ui.load import ask
 
 pytestmark = pytest.mark.slow
 

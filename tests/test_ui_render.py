@@ -2,8 +2,8 @@
 
 import re
 
-from rag.article import Article, Part, Span
-from rag.reply import Answer, Citation
+from rag.answer.reply import Answer, Citation
+from ui.article import Article, Part, Span
 from ui.render import answer_message, article_panel, escape, passage_anchor
 
 ARTICLE = Article(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from rag.config import PROJECT_ROOT
-from rag.processes import served
+from rag.settings import PROJECT_ROOT
 from tests.fake_openai import FakeOpenAI, fake_openai_server
+from tools.servers import served
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +144,7 @@ PLANTED_PATHS = [
     "assets/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
     "gradio_api/file=README.md",
     "gradio_api/file=pyproject.toml",
-    f"gradio_api/file={PROJECT_ROOT}/rag/config.py",
+    f"gradio_api/file={PROJECT_ROOT}/rag/settings.py",
     "gradio_api/file={data}/secret.txt",
     "gradio_api/file={data}/chroma/chroma.sqlite3",
 ]

@@ -2,7 +2,7 @@
 
 import logging
 
-from rag.verify import check_support, parse_citations, split_claims, split_finished
+from rag.answer.verify import check_support, parse_citations, split_claims, split_finished
 
 PASSAGE = (
     "This potential recalibration in the intelligence landscape has sparked discussions among "

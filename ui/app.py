@@ -1,25 +1,23 @@
-"""The chat page: `build_app(page) -> gr.Blocks` and `main(settings)`; answering lives in rag/."""
+"""The chat page: `build_app(page) -> gr.Blocks`, its layout and handlers (no answering)."""
 
 from __future__ import annotations
 
 import html
 import logging
-import socket
-import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from rag.answer import SEARCHING, Answerer
-from rag.article import Article, load_articles
-from rag.config import Settings
-from rag.feedback import FeedbackLog
+from rag.answer.answerer import Answerer
 from rag.llm import LLMError
-from rag.question import MAX_QUESTION_CHARS, QuestionError
-from ui.render import answer_message, article_panel, escape, streaming_text
+from rag.settings import Settings
+from ui.article import Article, load_articles
+from ui.chat import respond
+from ui.feedback import FeedbackLog
+from ui.render import article_panel, escape
 
 log = logging.getLogger(__name__)
 
@@ -105,64 +103,6 @@ class Page:
         return self.feedback.record(
             vote_name(liked), {k: v for k, v in turn.items() if k != "index"}
         )
-
-
-def respond(
-    answerer: Answerer, message: str, chat: list[dict], turns: list[dict]
-) -> Iterator[tuple[list[dict], dict | None]]:
-    """Stream one turn into the chat: a status line, verified sentences, the final answer.
-
-    Yields (chat, None) while working, then (chat, turn) once: `turn` is the record of the
-    question and answer (what feedback stores), with `index`, its message's place in the chat.
-    """
-    history = []
-    for t in turns:
-        history += [
-            {"role": "user", "content": t["question"]},
-            {"role": "assistant", "content": t["answer"]},
-        ]
-    chat = [
-        *chat,
-        {"role": "user", "content": escape(shown_question(message))},
-        {"role": "assistant", "content": SEARCHING},  # shown before the answerer starts
-    ]
-    yield list(chat), None  # a copy per update: each yield is one state of the page
-    shown: list[str] = []
-    turn = {"question": message, "answer": "", "citations": [], "mode": "error"}
-    try:
-        for event in answerer.stream(message, history):
-            if event.answer is not None:
-                answer = event.answer
-                chat[-1] = {"role": "assistant", "content": answer_message(answer)}
-                turn = {
-                    "question": answer.question,
-                    "answer": answer.answer,
-                    "citations": [asdict(c) for c in answer.citations],
-                    "mode": answer.mode,
-                }
-                break
-            if event.kind == "sentence":
-                shown.append(event.text)
-            chat[-1] = {"role": "assistant", "content": streaming_text(shown) or escape(event.text)}
-            yield list(chat), None
-    except QuestionError as err:
-        turn["answer"] = str(err)
-    except LLMError as err:
-        log.warning("language model failed: %s", err)
-        turn["answer"] = f"Sorry, I couldn't answer that just now. {err}"
-    except Exception:
-        log.exception("answering %r failed", message[:200])
-        turn["answer"] = "Sorry, something went wrong on our side. Please try again."
-    if turn["mode"] == "error":
-        chat[-1] = {"role": "assistant", "content": escape(turn["answer"])}
-    yield chat, {**turn, "backend": answerer.backend, "index": len(chat) - 1}
-
-
-def shown_question(message: str, limit: int = 2 * MAX_QUESTION_CHARS) -> str:
-    """The question as echoed in the chat: cut short when huge (the answer says it is too
-    long), with undecodable characters replaced so the page can always send it."""
-    text = message if len(message) <= limit else message[:limit] + "…"
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def check_question(message: Any, chat: Any, past: Any) -> list:
@@ -282,66 +222,3 @@ def build_app(page: Page) -> gr.Blocks:
         new.click(start_over, None, outputs, **private)
         chatbot.clear(start_over, None, outputs, **private)  # the chat's own bin icon
     return app
-
-
-def launch_options() -> dict[str, Any]:
-    """Theme, CSS and script for `launch()`: all inline, nothing loaded from another host."""
-    return {
-        "theme": gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS),
-        "css": (STATIC / "page.css").read_text(encoding="utf-8"),
-        "js": (STATIC / "page.js").read_text(encoding="utf-8"),
-        "footer_links": [],
-    }
-
-
-def check_port(host: str, port: int) -> None:
-    """Raise OSError with what to do when the page cannot listen on host:port."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server does
-        try:
-            probe.bind((host, port))
-        except OSError as err:
-            reason = err.strerror or str(err)
-            raise OSError(
-                f"cannot serve on {host}:{port} ({reason}); choose another with --port / "
-                "RAG_PORT or --host / RAG_HOST"
-            ) from None
-
-
-def exposure_warning(settings: Settings) -> str:
-    """A warning when other machines can reach the page and no login guards it, else ''."""
-    local = settings.host in ("127.0.0.1", "localhost", "::1")
-    if settings.logins() or (local and not settings.share):
-        return ""
-    return (
-        "Warning: the page has no login and can be reached from other machines; "
-        "set RAG_AUTH=user:password to require one."
-    )
-
-
-def main(settings: Settings | None = None) -> int:
-    """Load the pipeline and serve the page on settings.host:settings.port."""
-    from rag.pipeline import load_answerer
-
-    settings = settings or Settings.from_env()
-    check_port(settings.host, settings.port)  # before the models load, not after
-    answerer = load_answerer(settings)
-    app = build_app(Page.load(answerer, settings))
-    app.queue(max_size=settings.queue_size)  # a full queue: "busy, please try again"
-    logins = settings.logins()
-    print(f"Serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)", flush=True)
-    warning = exposure_warning(settings)
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
-    app.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        share=settings.share,
-        auth=logins or None,
-        auth_message="Log in to ask questions about the article." if logins else None,
-        show_error=False,
-        quiet=True,
-        max_file_size=0,  # the page takes no files: Gradio's upload route accepts none
-        **launch_options(),
-    )
-    return 0

@@ -7,8 +7,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from rag.article import Article, Part
-from rag.reply import Answer
+from rag.answer.reply import Answer
+from ui.article import Article, Part
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown syntax in article or model text is shown as typed, not rendered.

@@ -1,0 +1,1 @@
+"""Answer: read the question, retrieve, decide, then generate, extract or decline."""

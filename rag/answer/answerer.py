@@ -1,0 +1,184 @@
+"""The answering pipeline: read the question, retrieve, decide; generate, extract or decline."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+
+from rag.answer.decide import GateDecision, decide
+from rag.answer.decline import decline
+from rag.answer.extract import body_passages, key_passages, names_by_passage
+from rag.answer.generate import Generator
+from rag.answer.question import Question, classify, clean
+from rag.answer.rank import context_passages, quotes, rank_passages
+from rag.answer.reply import Answer, Draft, Event, Timings
+from rag.answer.retrieve import Hit, Retriever
+from rag.llm import describe
+from rag.nlp.words import content_stems
+from rag.settings import Settings
+from rag.tuning import TUNING
+
+SEARCHING = "Searching the article..."  # the first status of every answer
+WRITING = "Writing the answer..."
+T = TypeVar("T")
+
+
+class Answerer:
+    """The question-answering pipeline over one index and one chat model."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, model: BaseChatModel) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.model = model
+        self.backend = f"{settings.backend}:{describe(model)}"
+        self.generator = Generator(model, self._embed, settings.min_support)
+        self._vectors: dict[str, np.ndarray] = {}  # text -> unit vector
+        self._vectors_lock = threading.Lock()  # the page answers several readers at once
+
+    def ask(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        config: RunnableConfig | None = None,
+    ) -> Answer:
+        """The final answer (see `stream` for the steps); raises QuestionError on bad input."""
+        for event in self.stream(question, history, config):
+            if event.answer is not None:
+                return event.answer
+        raise AssertionError("stream() always ends with an answer event")
+
+    def stream(
+        self,
+        question: str,
+        history: list[dict] | None = None,
+        config: RunnableConfig | None = None,
+    ) -> Iterator[Event]:
+        """Status lines, then each verified sentence as soon as it is checked, then the answer.
+        With a LangChain `config`, its callbacks see each stage as a run of its own."""
+        timings = Timings()
+        q = classify(clean(question))
+        yield Event("status", SEARCHING)
+        query = retrieval_query(q, history or [])
+        q_vector, hits = traced("retrieve", lambda _: self._retrieve(q, query), query, config)
+        decision = traced(
+            "decide",
+            lambda _: decide(q, hits, self.retriever.vocabulary, self.settings.min_relevance),
+            q.text,
+            config,
+        )
+        timings.lap("retrieve")
+        draft, mode = Draft(), "abstained"
+        if decision.answer and q.intent == "summary":
+            mode = "summary"
+            for passage in key_passages(self._body(hits)):
+                yield from _shown(draft.add(passage.page_content, [passage], quote=True))
+        elif decision.answer and q.intent == "names":
+            mode, groups = "names", names_by_passage(self._body(hits))
+            if not groups:
+                decision = GateDecision(False, "low_relevance", "the article names no one")
+            for passage, found in groups[: TUNING.max_name_passages]:
+                yield from _shown(draft.add(", ".join(found), [passage]))
+        elif decision.answer:
+            ranked = rank_passages(q, hits, self._own_similarity(q, query, hits, q_vector))
+            if not ranked:
+                reason = "no_answer_type" if q.answer_type != "any" else "low_relevance"
+                decision = GateDecision(False, reason, "no passage answers it")
+            else:
+                yield Event("status", WRITING)
+                mode = "generated"
+                passages = context_passages(ranked)
+                for sentence in self.generator.stream(
+                    q, passages, q_vector, draft, timings, config
+                ):
+                    yield Event("sentence", sentence)
+                if not draft.sentences:
+                    mode = "quoted"
+                    for passage in quotes(ranked):
+                        yield from _shown(draft.add(passage.page_content, [passage], quote=True))
+        if decision.answer:
+            answer = self._reply(q, " ".join(draft.sentences), False, draft.citations(), mode)
+            if mode == "names":
+                more = "; and others" if len(groups) > TUNING.max_name_passages else ""
+                answer.answer = f"The article names {'; '.join(draft.sentences)}{more}."
+        else:
+            text, citations, mode = decline(q, hits, decision)
+            answer = self._reply(q, text, True, citations, mode, decision.reason)
+        answer.timings_ms = timings.total()
+        answer.retrieved = [_span(h.passage) for h in hits]
+        yield Event("answer", answer=answer)
+
+    def would_answer(self, question: str) -> bool:
+        """Whether the article passes the decision for this question (retrieval only, no model)."""
+        q = classify(clean(question))
+        _, hits = self._retrieve(q, q.text)
+        return decide(q, hits, self.retriever.vocabulary, self.settings.min_relevance).answer
+
+    def _retrieve(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit]]:
+        """The question's vector and the passages found for the query."""
+        q_vector = self.retriever.embed(q.text)
+        query_vector = q_vector if query == q.text else self.retriever.embed(query)
+        return q_vector, self.retriever.search(query, self.settings.top_k, vector=query_vector)
+
+    def _own_similarity(
+        self, q: Question, query: str, hits: list[Hit], q_vector: np.ndarray
+    ) -> np.ndarray | None:
+        """For a follow-up with words of its own, each passage's similarity to the new question
+        alone ("why do they say that?" has none, and its own vector would only add noise)."""
+        if query == q.text or not content_stems(q.text):
+            return None
+        return self._embed([h.passage.page_content for h in hits]) @ q_vector
+
+    def _body(self, hits: list[Hit]) -> list:
+        return body_passages(self.retriever.passages, hits[0].passage.metadata["source"])
+
+    def _reply(
+        self, q: Question, text: str, abstained: bool, citations: list, mode: str, reason: str = ""
+    ) -> Answer:
+        return Answer(q.text, text, abstained, citations, self.backend, {}, mode, reason)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, cached by text (passages and sentences recur across questions)."""
+        with self._vectors_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            if todo:
+                if len(self._vectors) > 20_000:
+                    self._vectors.clear()
+                for t, v in zip(todo, self.retriever.embeddings.encode(todo), strict=True):
+                    self._vectors[t] = v
+            return np.stack([self._vectors[t] for t in texts])
+
+
+def traced(name: str, stage: Callable[[Any], T], arg: Any, config: RunnableConfig | None) -> T:
+    """Run one stage; under a LangChain config, as a named run that callbacks (tracers) see."""
+    if config is None:
+        return stage(arg)
+    return RunnableLambda(stage, name=name).invoke(arg, config)
+
+
+def retrieval_query(q: Question, history: list[dict]) -> str:
+    """The question, joined to the reader's previous question when it leans on it."""
+    if not q.follow_up:
+        return q.text
+    previous = [
+        m.get("content", "") for m in history if isinstance(m, dict) and m.get("role") == "user"
+    ]
+    previous = [p for p in previous if isinstance(p, str) and p.strip()]
+    if not previous:
+        return q.text
+    return f"{previous[-1].strip()[:1000]} {q.text}"
+
+
+def _span(passage) -> tuple[str, int, int]:
+    m = passage.metadata
+    return m["source"], int(m["start"]), int(m["end"])
+
+
+def _shown(sentence: str | None) -> Iterator[Event]:
+    """A sentence event, unless the draft dropped the sentence as a repeat."""
+    if sentence:
+        yield Event("sentence", sentence)

@@ -1,0 +1,61 @@
+"""What the reader is told when the article cannot answer: which words it lacks, or why."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.decide import GateDecision
+from rag.answer.question import Question
+from rag.answer.reply import Citation, citation
+from rag.answer.retrieve import Hit
+from rag.nlp.words import STOPWORDS, words
+
+REFUSAL = (
+    "I can only answer questions about the article, and I don't follow instructions. "
+    "Try asking what the article says about a topic."
+)
+_TYPE_NAMES = {
+    "person": "a name",
+    "time": "a date or time",
+    "number": "a number",
+    "place": "a place",
+}
+
+
+def decline(
+    q: Question, hits: list[Hit], decision: GateDecision
+) -> tuple[str, list[Citation], str]:
+    """(text, citations, mode) of a decline: a plain 'the article doesn't say' naming the
+    nearest passage, or a refusal of an instruction."""
+    if decision.reason == "instruction":
+        return REFUSAL, [], "refused"
+    text = not_answered(q, decision)
+    if not hits:
+        return text, [], "abstained"
+    return text + " The closest passage is [1].", [citation(1, hits[0].passage)], "abstained"
+
+
+def not_answered(q: Question, decision: GateDecision) -> str:
+    """One sentence saying why the article cannot answer q (the gate's decision, in words)."""
+    if not _looks_english(q.text) and decision.reason != "no_answer_type":
+        return "I can only answer questions in English about the article."
+    if decision.reason == "unknown_terms":
+        terms = _quote_terms(decision.detail, q.text)
+        return f"The article doesn't mention {terms}, so it can't answer that."
+    if decision.reason == "no_answer_type":
+        return f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
+    return "The article doesn't say."
+
+
+def _looks_english(text: str) -> bool:
+    tokens = words(text)
+    return len(tokens) < 3 or any(t in STOPWORDS for t in tokens)
+
+
+def _quote_terms(detail: str, question: str) -> str:
+    """The unknown words, quoted as the reader typed them ("China", not "china")."""
+    terms = []
+    for t in [t for t in detail.split(", ") if t][:3]:
+        typed = re.search(rf"\b{re.escape(t)}\b", question, re.IGNORECASE)
+        terms.append(f"“{typed.group() if typed else t}”")
+    return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " or " + terms[-1]

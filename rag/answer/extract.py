@@ -1,0 +1,42 @@
+"""Answers taken from the article itself: the names it mentions, and its key passages."""
+
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from rag.nlp.names import name_phrases
+from rag.tuning import TUNING
+
+
+def body_passages(passages: list[Document], source: str) -> list[Document]:
+    """The passages of one source's paragraphs (not title or headings), in order."""
+    return [p for p in passages if p.metadata["source"] == source and p.metadata["kind"] == "body"]
+
+
+def names_by_passage(body: list[Document]) -> list[tuple[Document, list[str]]]:
+    """For "who is mentioned?": each name in the passages, as written, with the passage that
+    first has it, in article order. A name inside a longer one ("Trump" in "President Donald
+    Trump") is listed once, as the longer."""
+    first: dict[str, tuple[str, Document]] = {}
+    for p in body:
+        for name in name_phrases(p.page_content):
+            first.setdefault(name.lower(), (name, p))
+    spelled = {key: set(key.split()) for key in first}  # as written: Russia is not Russian
+    grouped: dict[str, tuple[Document, list[str]]] = {}
+    for key, (name, p) in first.items():
+        if any(spelled[key] < other for other in spelled.values()):
+            continue
+        grouped.setdefault(p.id, (p, []))[1].append(name)
+    return list(grouped.values())
+
+
+def key_passages(body: list[Document]) -> list[Document]:
+    """For a summary: a news article's lead (its first two passages), then the first passage
+    of each later section, in article order."""
+    chosen = body[:2]
+    seen = {p.metadata["section"] for p in chosen}
+    for p in body[2:]:
+        if p.metadata["section"] not in seen:
+            seen.add(p.metadata["section"])
+            chosen.append(p)
+    return chosen[: TUNING.summary_sentences]

@@ -1,0 +1,52 @@
+"""Rank the retrieved passages for the answer, and choose the ones to quote."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from langchain_core.documents import Document
+
+from rag.answer.decide import answers_type
+from rag.answer.question import Question
+from rag.answer.retrieve import Hit
+from rag.nlp.names import names
+from rag.nlp.words import content_stems, content_words, words
+from rag.tuning import TUNING
+
+Ranked = list[tuple[Document, float]]
+
+
+def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = None) -> Ranked:
+    """Passages that can answer the question, best first, only those holding the kind of
+    answer asked for. Score: retrieval similarity (for a follow-up, averaged with `own`, the
+    similarity to the new question alone), plus the share of the question's own words the
+    passage contains, plus a little per new name when the question asks 'which' or 'who'."""
+    asked = set(content_stems(q.text))
+    asked_words = set(content_words(q.text))
+    wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
+    own = own if own is not None else [h.dense for h in hits]
+    ranked = []
+    for h, own_similarity in zip(hits, own, strict=True):
+        text = h.passage.page_content
+        if q.answer_type != "any" and not answers_type(q, text):
+            continue
+        score = (h.dense + float(own_similarity)) / 2
+        shared = len(asked & set(content_stems(text))) / (len(asked) or 1)
+        score += TUNING.lexical_weight * shared
+        if wants_names:
+            score += TUNING.name_bonus * min(len(names(text) - asked_words), 3)
+        ranked.append((h.passage, score))
+    return sorted(ranked, key=lambda pair: -pair[1])
+
+
+def context_passages(ranked: Ranked) -> list[Document]:
+    """The passages shown to the model: those scoring within the context margin of the best."""
+    best = ranked[0][1]
+    return [p for p, score in ranked if score >= best - TUNING.context_margin]
+
+
+def quotes(ranked: Ranked) -> list[Document]:
+    """The best passage, and the next one too when it scores nearly as well, in article order."""
+    top = ranked[0][1]
+    chosen = [p for p, score in ranked[: TUNING.max_quotes] if score >= top * TUNING.quote_margin]
+    return sorted(chosen, key=lambda p: (p.metadata["source"], int(p.metadata["start"])))

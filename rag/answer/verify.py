@@ -1,0 +1,126 @@
+"""Check every answer sentence against the passages it cites; pick quotable sentences instead."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from rag.nlp.names import names
+from rag.nlp.sentences import sentence_spans, split_sentences
+from rag.nlp.words import content_stems, numbers, stem, words
+from rag.tuning import TUNING
+
+log = logging.getLogger(__name__)
+
+_CITATION = re.compile(r"\[(\d+)\]")
+_CITATION_GROUP = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One answer sentence without its markers, and the passage numbers it cites (1-based)."""
+
+    text: str
+    cited: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether a sentence is backed by a passage, and why not."""
+
+    supported: bool
+    overlap: float  # share of the sentence's content words found in the passage
+    similarity: float | None  # cosine similarity of sentence and passage, if measured
+    missing: tuple[str, ...] = ()  # names or numbers the passage does not contain
+
+
+def parse_citations(text: str, n_passages: int) -> list[int]:
+    """The [n] markers in text, in order, without repeats; out-of-range numbers are dropped."""
+    found: list[int] = []
+    for group in _CITATION_GROUP.finditer(text):
+        for raw in re.findall(r"\d+", group.group()):
+            n = int(raw)
+            if not 1 <= n <= n_passages:
+                log.warning("dropping citation [%d]: only %d passages were given", n, n_passages)
+            elif n not in found:
+                found.append(n)
+    return found
+
+
+def split_claims(answer: str, n_passages: int) -> list[Claim]:
+    """Split a generated answer into sentences, each with the citations that follow or fill it."""
+    claims = []
+    for sentence in split_sentences(answer.strip()):
+        cited = tuple(parse_citations(sentence, n_passages))
+        text = re.sub(r"\s+", " ", _CITATION_GROUP.sub("", sentence)).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+        if words(text):
+            claims.append(Claim(text, cited))
+    return claims
+
+
+def split_finished(buffer: str, n_passages: int) -> tuple[list[Claim], str]:
+    """(claims of the finished sentences, unfinished rest) of a growing generation. A sentence
+    is finished once the next one has begun, so markers after its full stop stay with it."""
+    spans = list(sentence_spans(buffer, 0, len(buffer)))
+    if len(spans) < 2:
+        return [], buffer
+    cut = spans[-1][0]
+    return split_claims(buffer[:cut], n_passages), buffer[cut:]
+
+
+def word_support(sentence: str, passage: str) -> tuple[tuple[str, ...], list[str], float]:
+    """(the sentence's names and numbers the passage lacks, its content stems the passage lacks,
+    the share of its content stems the passage has; 0 for a sentence with none)."""
+    passage_words = set(words(passage))
+    passage_stems = {stem(w) for w in passage_words}
+    missing = tuple(
+        sorted(
+            w
+            for w in names(sentence) | numbers(sentence)
+            if w not in passage_words and stem(w) not in passage_stems
+        )
+    )
+    stems = content_stems(sentence)
+    unsupported = [s for s in stems if s not in passage_stems]
+    overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
+    return missing, unsupported, overlap
+
+
+def check_support(
+    sentence: str,
+    passage: str,
+    similarity: float | None,
+    min_similarity: float,
+    min_overlap: float = TUNING.min_word_overlap,
+    question: str = "",
+) -> Support:
+    """A sentence is supported when its names and numbers all occur in the passage, nearly all
+    of its content words do (and none it merely echoes from the question is missing), and its
+    meaning is close to the passage's (embedding similarity). With similarity None only the
+    word checks run: they are cheap, so they go first."""
+    echoed = set(content_stems(question))
+    missing, unsupported, overlap = word_support(sentence, passage)
+    parroted = any(s in echoed for s in unsupported)
+    close = similarity is None or similarity >= min_similarity
+    spliced = not in_passage_order(content_stems(sentence), content_stems(passage))
+    ok = not missing and not parroted and not spliced and overlap >= min_overlap and close
+    return Support(ok, overlap, similarity, missing)
+
+
+def in_passage_order(
+    sentence_stems: list[str], passage_stems: list[str], max_skip: int = TUNING.max_skip
+) -> bool:
+    """True when the sentence's words follow the passage in order without long jumps. A small
+    model splices far-apart phrases into a claim the passage never makes ("statements
+    downplay ... reevaluating protocols"); copying and light paraphrase keep the order."""
+    last = -1
+    for s in sentence_stems:
+        later = [i for i, p in enumerate(passage_stems) if p == s and i > last]
+        if not later:
+            continue  # unmatched words are judged by the overlap check
+        if last >= 0 and later[0] - last - 1 > max_skip:
+            return False
+        last = later[0]
+    return True

@@ -1,0 +1,1 @@
+"""Evaluation: metrics (pure functions), the runner, the report and the tutorial baseline."""

@@ -1,0 +1,116 @@
+"""`rag eval`: answer a test set, score it, and write results, summary and report."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rag.eval.dataset import load_dataset, read_sources
+from rag.eval.score import score_item, summarize
+from rag.settings import Settings
+from rag.tuning import TUNING
+
+
+def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
+    """A function that answers one test item with the grounded pipeline."""
+
+    def run(item: dict) -> dict:
+        from rag.answer.question import QuestionError
+        from rag.llm import LLMError
+
+        t = time.perf_counter()
+        q = item["question"]
+        try:
+            answer = answerer.ask(q, item.get("history"))
+        except (QuestionError, LLMError) as err:  # scored as a failed item; the run goes on
+            return {
+                "answer": str(err),
+                "abstained": isinstance(err, QuestionError),
+                "citations": [],
+                "retrieved": [],
+                "latency_ms": round((time.perf_counter() - t) * 1000, 1),
+                "first_token_ms": None,
+                "mode": type(err).__name__,
+            }
+        return {
+            "answer": answer.answer,
+            "abstained": answer.abstained,
+            "citations": [vars(c) for c in answer.citations],
+            "retrieved": answer.retrieved,
+            "latency_ms": answer.timings_ms["total"],
+            "first_token_ms": answer.timings_ms.get("first_token"),
+            "mode": answer.mode,
+        }
+
+    return run
+
+
+def run_items(
+    items: list[dict],
+    answer_fn: Callable[[dict], dict],
+    sources: dict[str, str],
+    k: int,
+    label: str,
+) -> list[dict]:
+    """Answer every item with a progress bar; return the scored rows."""
+    from tqdm import tqdm
+
+    rows = []
+    for item in tqdm(items, desc=label, unit="q", leave=False):
+        rows.append(score_item(item, answer_fn(item), sources, k))
+    return rows
+
+
+def run_eval(
+    settings: Settings, dataset: Path, out: Path, baseline: bool = False, limit: int = 0
+) -> dict:
+    """Answer the test set (and optionally the tutorial baseline); write results and report."""
+    from rag.answer.build import load_answerer
+    from rag.eval.report import write_report
+
+    items = load_dataset(dataset)[: limit or None]
+    sources = read_sources(settings.seeds_dir)
+    answerer = load_answerer(settings)
+    k = settings.top_k
+    started = time.time()
+    rows = run_items(items, answer_with_pipeline(answerer), sources, k, "grounded")
+    summary = {
+        "dataset": str(dataset),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+        "backend": answerer.backend,
+        "settings": _settings_dict(settings),
+        "tuning": TUNING.as_dict(),
+        "system": summarize(rows, k),
+    }
+    baseline_rows = None
+    if baseline:
+        from rag.eval.baseline import TutorialChain
+
+        chain = TutorialChain(settings, answerer.retriever.embeddings, answerer.model)
+        baseline_rows = run_items(items, chain.answer_item, sources, k, "baseline")
+        summary["baseline"] = summarize(baseline_rows, k)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_jsonl(out / "results.jsonl", rows)
+    if baseline_rows is not None:
+        _write_jsonl(out / "baseline_results.jsonl", baseline_rows)
+    (out / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    write_report(out, summary, rows, baseline_rows)
+    return summary
+
+
+def _settings_dict(settings: Settings) -> dict:
+    return {
+        k: str(v)
+        for k, v in vars(settings).items()
+        if k not in ("seeds_dir", "data_dir", "host", "port")
+    }
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -1,0 +1,1 @@
+"""Ingest: seed files into passages with offsets, embedded and stored in Chroma."""

@@ -1,0 +1,1 @@
+"""Language helpers shared by every stage: words, names, sentences, injection filter."""

@@ -1,0 +1,71 @@
+"""Every tuned number of the pipeline in one frozen object, each with what it trades.
+
+Settings (`rag.settings`) are what an operator chooses per deployment; these are the numbers
+the answering code was tuned with. Every `rag eval` writes them into `summary.json`, so a result
+can be traced to the numbers that made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The pipeline's tuned constants (defaults are the shipped values)."""
+
+    # --- retrieval -------------------------------------------------------------------------
+    # Reciprocal-rank-fusion constant; the usual 60. Small corpora are not sensitive to it.
+    rrf_k: int = 60
+    # BM25 term-frequency saturation and length normalization (Okapi defaults).
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+
+    # --- the answer/decline decision -------------------------------------------------------
+    # One or two unfamiliar ordinary words are tolerated only when a passage is at least this
+    # similar: lower answers more casual wording, and lets more false premises through.
+    close_match: float = 0.6
+
+    # --- ranking passages for the answer ---------------------------------------------------
+    # Weight of the question's own words (share found in a passage) against similarity.
+    lexical_weight: float = 0.3
+    # Per new name (up to 3) in a passage, for 'which' and 'who' questions.
+    name_bonus: float = 0.05
+    # Passages shown to the model score within this of the best: more context for the model,
+    # more room for it to wander.
+    context_margin: float = 0.2
+
+    # --- generation and verification -------------------------------------------------------
+    # Generated sentences in an answer; the model is stopped after these (latency vs length).
+    max_sentences: int = 2
+    # A generated sentence must say at least this many content words beyond the question.
+    min_new_words: int = 2
+    # Lowest similarity of a generated sentence to the question: drops on-passage sentences
+    # that answer something else.
+    min_sentence_relevance: float = 0.30
+    # Share of a sentence's content words its passage must hold: higher is more faithful and
+    # rejects more paraphrases.
+    min_word_overlap: float = 0.85
+    # Content words a supported sentence may skip between two of its own (splice detection).
+    max_skip: int = 3
+
+    # --- quoting and extracting ------------------------------------------------------------
+    # Passages quoted when no generated sentence survives.
+    max_quotes: int = 2
+    # A second passage is quoted when it scores within this share of the best.
+    quote_margin: float = 0.9
+    # Passages quoted in a summary.
+    summary_sentences: int = 5
+    # Passages cited when listing the names in an article.
+    max_name_passages: int = 8
+
+    # --- ingest ----------------------------------------------------------------------------
+    # A line longer than this is never taken for a heading.
+    heading_max_chars: int = 150
+
+    def as_dict(self) -> dict:
+        """The values, for summary.json."""
+        return asdict(self)
+
+
+TUNING = Tuning()

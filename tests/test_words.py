@@ -1,0 +1,39 @@
+"""Word helpers: stems, numbers, aliases, typo distance."""
+
+from rag.nlp.words import (
+    content_words,
+    edit_distance_at_most,
+    numbers,
+    stem,
+    words,
+)
+
+
+def test_stem_joins_word_forms() -> None:
+    assert stem("worries") == stem("worried")
+    assert stem("sharing") == stem("shares")
+    assert stem("allies") == stem("ally")
+    assert stem("us") == "us"
+
+
+def test_country_spellings_are_one_word() -> None:
+    assert words("U.S. allies") == ["usa", "allies"]
+    assert "usa" in words("the United States and America’s adversaries")
+    assert words("tell us") == ["tell", "us"]  # the pronoun is left alone
+    assert words("the US") == ["the", "usa"]
+
+
+def test_numbers_find_digits_number_words_and_months() -> None:
+    assert numbers("In 2019 five agents left in March") == {"2019", "five", "march"}
+    assert numbers("They may leave") == set()
+    assert numbers("members of the Five Eyes") == set()
+
+
+def test_content_words_drop_stop_words_and_chat_shorthand() -> None:
+    assert content_words("what r the allies worried abt") == ["allies", "worried"]
+
+
+def test_edit_distance_counts_swaps_as_one() -> None:
+    assert edit_distance_at_most("isreal", "israel", 1)
+    assert edit_distance_at_most("inteligence", "intelligence", 1)
+    assert not edit_distance_at_most("france", "russia", 2)
