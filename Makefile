@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run ingest test lint eval bench bench-ui bench-load audit clean
+.PHONY: setup run ingest test lint eval fit-decision bench bench-ui bench-load audit clean
 
 # torch first, pinned to the CPU build this project is tested with; a plain `torch`
 # requirement would pull a multi-GB CUDA build. llama-cpp-python compiles once (~5 min).
@@ -37,8 +37,16 @@ test: setup $(CHROMIUM)
 	$(BIN)/ruff format --check rag ui tools tests
 	$(BIN)/python -m pytest
 
+# The hand-written set with the tutorial baseline, then the readers' tuning part (the decision
+# is fitted on it) and the frozen test part (never tuned on), each with its own report.
 eval: setup
 	$(BIN)/rag eval --baseline --out eval/runs/latest
+	$(BIN)/rag eval --dataset eval/readers_tune.jsonl --out eval/runs/latest/readers_tune
+	$(BIN)/rag eval --dataset eval/readers_test.jsonl --out eval/runs/latest/readers_test
+
+# Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
+fit-decision: setup
+	$(BIN)/python -m tools.fit_decision
 
 bench: setup
 	$(BIN)/rag bench --out eval/bench

@@ -37,8 +37,6 @@ class Settings:
     passage_chars: int = _setting(300, "largest passage in characters (whole sentences)")
     # Passages retrieved and shown to the model.
     top_k: int = _setting(4, "passages retrieved per question")
-    # Relevance gate: lowest dense similarity of the best passage to still answer.
-    min_relevance: float = _setting(0.30, "lowest question-passage similarity that is answered")
     # Verifier: lowest similarity of a generated sentence to its cited passage.
     min_support: float = _setting(0.60, "lowest sentence-passage similarity that counts as support")
     # LLM backend: embedded llama.cpp, or any OpenAI-compatible server (Ollama included).

@@ -31,6 +31,8 @@ class Tuning:
     lexical_weight: float = 0.3
     # Per new name (up to 3) in a passage, for 'which' and 'who' questions.
     name_bonus: float = 0.05
+    # For a term the reader quoted ("what does 'rift' mean here"): passages that use it.
+    quoted_term_bonus: float = 0.3
     # Passages shown to the model score within this of the best: more context for the model,
     # more room for it to wander.
     context_margin: float = 0.2

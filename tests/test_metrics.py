@@ -150,3 +150,15 @@ def test_a_short_eval_run_writes_results_summary_and_report(tmp_path: Path, seed
     saved = json.loads((out / "summary.json").read_text())
     assert saved["tuning"] == TUNING.as_dict() and saved["tuning"]["max_sentences"] >= 1
     assert "# Evaluation report" in (out / "report.md").read_text()
+
+
+def test_bootstrap_interval_brackets_the_mean_and_narrows_with_more_items() -> None:
+    from rag.eval.metrics import bootstrap_interval
+
+    assert bootstrap_interval([]) is None
+    assert bootstrap_interval([1.0] * 10) == (1.0, 1.0)
+    small = bootstrap_interval([1.0, 0.0] * 10)
+    large = bootstrap_interval([1.0, 0.0] * 200)
+    assert small[0] < 0.5 < small[1] and large[0] < 0.5 < large[1]
+    assert large[1] - large[0] < small[1] - small[0]
+    assert 0.15 < small[1] - small[0] < 0.5  # about +-11 points for 20 items

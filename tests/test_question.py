@@ -86,3 +86,23 @@ def test_summary_and_follow_up() -> None:
 )
 def test_questions_about_the_names_in_the_article(text: str, intent: str) -> None:
     assert classify(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("explain it like im ten", "summary"),
+        ("give me the short version", "summary"),
+        ("how does the article end", "ending"),
+        ("whats the last paragraph saying", "ending"),
+        ("what is the intro about", "opening"),
+        ("when did the pause end", "question"),  # 'end' of something else
+    ],
+)
+def test_questions_about_the_text_itself(text: str, intent: str) -> None:
+    assert classify(text).intent == intent
+
+
+def test_a_question_with_nothing_of_its_own_leans_on_the_conversation() -> None:
+    assert classify("why?").follow_up and classify("how so").follow_up
+    assert not classify("Which allies are rethinking intelligence sharing?").follow_up

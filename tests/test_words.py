@@ -1,8 +1,7 @@
-"""Word helpers: stems, numbers, aliases, typo distance."""
+"""Word helpers: stems, numbers, aliases."""
 
 from rag.nlp.words import (
     content_words,
-    edit_distance_at_most,
     numbers,
     stem,
     words,
@@ -31,9 +30,3 @@ def test_numbers_find_digits_number_words_and_months() -> None:
 
 def test_content_words_drop_stop_words_and_chat_shorthand() -> None:
     assert content_words("what r the allies worried abt") == ["allies", "worried"]
-
-
-def test_edit_distance_counts_swaps_as_one() -> None:
-    assert edit_distance_at_most("isreal", "israel", 1)
-    assert edit_distance_at_most("inteligence", "intelligence", 1)
-    assert not edit_distance_at_most("france", "russia", 2)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from rag.answer.decide import GateDecision, decide
+from rag.answer.decide import WHOLE_TEXT, DecisionModel, GateDecision, decide, default_model
 from rag.answer.decline import decline
-from rag.answer.extract import body_passages, key_passages, names_by_passage
+from rag.answer.extract import body_passages, edge_passage, key_passages, names_by_passage
 from rag.answer.generate import Generator
 from rag.answer.question import Question, classify, clean
 from rag.answer.rank import context_passages, quotes, rank_passages
 from rag.answer.reply import Answer, Draft, Event, Timings
 from rag.answer.retrieve import Hit, Retriever
+from rag.answer.signals import Signals, measure
 from rag.llm import describe
 from rag.nlp.words import content_stems
 from rag.settings import Settings
@@ -28,13 +30,38 @@ WRITING = "Writing the answer..."
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """A question read once, its passages found, and the decision taken on them."""
+
+    q: Question
+    query: str  # what was searched: the question, or a follow-up joined to the previous one
+    vector: np.ndarray  # the question's own unit vector
+    hits: list[Hit]  # passages found for the query, best first
+    signals: Signals
+    decision: GateDecision
+
+    @property
+    def ruled(self) -> bool:
+        """Decided by rule (an instruction, a question about the whole article, no index),
+        not by the fitted model."""
+        return self.q.intent in WHOLE_TEXT + ("instruction",) or not self.hits
+
+
 class Answerer:
     """The question-answering pipeline over one index and one chat model."""
 
-    def __init__(self, settings: Settings, retriever: Retriever, model: BaseChatModel) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        model: BaseChatModel,
+        decision: DecisionModel | None = None,
+    ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.model = model
+        self.decision = decision or default_model()
         self.backend = f"{settings.backend}:{describe(model)}"
         self.generator = Generator(model, self._embed, settings.min_support)
         self._vectors: dict[str, np.ndarray] = {}  # text -> unit vector
@@ -63,28 +90,25 @@ class Answerer:
         timings = Timings()
         q = classify(clean(question))
         yield Event("status", SEARCHING)
-        query = retrieval_query(q, history or [])
-        q_vector, hits = traced("retrieve", lambda _: self._retrieve(q, query), query, config)
-        decision = traced(
-            "decide",
-            lambda _: decide(q, hits, self.retriever.vocabulary, self.settings.min_relevance),
-            q.text,
-            config,
-        )
+        seen = traced("assess", lambda _: self._assess(q, history or []), q.text, config)
         timings.lap("retrieve")
-        draft, mode = Draft(), "abstained"
+        decision, hits, draft, mode = seen.decision, seen.hits, Draft(), "abstained"
         if decision.answer and q.intent == "summary":
             mode = "summary"
             for passage in key_passages(self._body(hits)):
                 yield from _shown(draft.add(passage.page_content, [passage], quote=True))
+        elif decision.answer and q.intent in ("ending", "opening"):
+            mode, passage = "quoted", edge_passage(self._body(hits), q.intent)
+            yield from _shown(draft.add(passage.page_content, [passage], quote=True))
         elif decision.answer and q.intent == "names":
-            mode, groups = "names", names_by_passage(self._body(hits))
+            mode, groups = "names", names_by_passage(self._body(hits), q.text)
             if not groups:
                 decision = GateDecision(False, "low_relevance", "the article names no one")
             for passage, found in groups[: TUNING.max_name_passages]:
                 yield from _shown(draft.add(", ".join(found), [passage]))
         elif decision.answer:
-            ranked = rank_passages(q, hits, self._own_similarity(q, query, hits, q_vector))
+            own = self._own_similarity(seen)
+            ranked = rank_passages(seen.q, hits, own)
             if not ranked:
                 reason = "no_answer_type" if q.answer_type != "any" else "low_relevance"
                 decision = GateDecision(False, reason, "no passage answers it")
@@ -93,7 +117,7 @@ class Answerer:
                 mode = "generated"
                 passages = context_passages(ranked)
                 for sentence in self.generator.stream(
-                    q, passages, q_vector, draft, timings, config
+                    seen.q, passages, seen.vector, draft, timings, config
                 ):
                     yield Event("sentence", sentence)
                 if not draft.sentences:
@@ -110,28 +134,40 @@ class Answerer:
             answer = self._reply(q, text, True, citations, mode, decision.reason)
         answer.timings_ms = timings.total()
         answer.retrieved = [_span(h.passage) for h in hits]
+        answer.decision = {
+            "probability": decision.probability,
+            "signals": dict(zip(Signals.names(), seen.signals.vector(), strict=True)),
+        }
         yield Event("answer", answer=answer)
+
+    def assess(self, question: str, history: list[dict] | None = None) -> Assessment:
+        """Read the question, find its passages and decide, without the model."""
+        return self._assess(classify(clean(question)), history or [])
 
     def would_answer(self, question: str) -> bool:
         """Whether the article passes the decision for this question (retrieval only, no model)."""
-        q = classify(clean(question))
-        _, hits = self._retrieve(q, q.text)
-        return decide(q, hits, self.retriever.vocabulary, self.settings.min_relevance).answer
+        return self.assess(question).decision.answer
 
-    def _retrieve(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit]]:
-        """The question's vector and the passages found for the query."""
-        q_vector = self.retriever.embed(q.text)
-        query_vector = q_vector if query == q.text else self.retriever.embed(query)
-        return q_vector, self.retriever.search(query, self.settings.top_k, vector=query_vector)
+    def _assess(self, asked: Question, history: list[dict]) -> Assessment:
+        # Typos corrected once, here: every later stage reads the corrected question.
+        q = replace(asked, text=self.retriever.speller.correct(asked.text))
+        query = retrieval_query(q, history)
+        vector = self.retriever.embed(q.text)
+        k = self.settings.top_k
+        own_hits = self.retriever.search(q.text, k, vector=vector)
+        hits = own_hits
+        if query != q.text:
+            hits = self.retriever.search(query, k, vector=self.retriever.embed(query))
+        signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, query != q.text)
+        decision = decide(q, bool(hits), signals, missing, self.decision)
+        return Assessment(q, query, vector, hits, signals, decision)
 
-    def _own_similarity(
-        self, q: Question, query: str, hits: list[Hit], q_vector: np.ndarray
-    ) -> np.ndarray | None:
+    def _own_similarity(self, seen: Assessment) -> np.ndarray | None:
         """For a follow-up with words of its own, each passage's similarity to the new question
         alone ("why do they say that?" has none, and its own vector would only add noise)."""
-        if query == q.text or not content_stems(q.text):
+        if seen.query == seen.q.text or not content_stems(seen.q.text):
             return None
-        return self._embed([h.passage.page_content for h in hits]) @ q_vector
+        return self._embed([h.passage.page_content for h in seen.hits]) @ seen.vector
 
     def _body(self, hits: list[Hit]) -> list:
         return body_passages(self.retriever.passages, hits[0].passage.metadata["source"])

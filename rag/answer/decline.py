@@ -14,6 +14,7 @@ REFUSAL = (
     "I can only answer questions about the article, and I don't follow instructions. "
     "Try asking what the article says about a topic."
 )
+SHORT_QUOTE_WORDS = 18  # the closest passage, quoted in one short line
 _TYPE_NAMES = {
     "person": "a name",
     "time": "a date or time",
@@ -32,7 +33,9 @@ def decline(
     text = not_answered(q, decision)
     if not hits:
         return text, [], "abstained"
-    return text + " The closest passage is [1].", [citation(1, hits[0].passage)], "abstained"
+    closest = hits[0].passage
+    line = f"{text} The closest it comes: “{_shortened(closest.page_content)}” [1]"
+    return line, [citation(1, closest)], "abstained"
 
 
 def not_answered(q: Question, decision: GateDecision) -> str:
@@ -44,7 +47,18 @@ def not_answered(q: Question, decision: GateDecision) -> str:
         return f"The article doesn't mention {terms}, so it can't answer that."
     if decision.reason == "no_answer_type":
         return f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
+    if decision.reason == "opinion":
+        return (
+            "The article reports what each side says; it takes no side of its own and "
+            "makes no predictions."
+        )
     return "The article doesn't say."
+
+
+def _shortened(text: str, most: int = SHORT_QUOTE_WORDS) -> str:
+    """A passage cut to its first `most` words, at a word boundary."""
+    tokens = text.split()
+    return text if len(tokens) <= most else " ".join(tokens[:most]).rstrip(",;:") + "…"
 
 
 def _looks_english(text: str) -> bool:

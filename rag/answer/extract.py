@@ -5,6 +5,8 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from rag.nlp.names import name_phrases
+from rag.nlp.vocabulary import PLACE_KINDS, is_place
+from rag.nlp.words import stem, words
 from rag.tuning import TUNING
 
 
@@ -13,14 +15,17 @@ def body_passages(passages: list[Document], source: str) -> list[Document]:
     return [p for p in passages if p.metadata["source"] == source and p.metadata["kind"] == "body"]
 
 
-def names_by_passage(body: list[Document]) -> list[tuple[Document, list[str]]]:
+def names_by_passage(body: list[Document], question: str = "") -> list[tuple[Document, list[str]]]:
     """For "who is mentioned?": each name in the passages, as written, with the passage that
     first has it, in article order. A name inside a longer one ("Trump" in "President Donald
-    Trump") is listed once, as the longer."""
+    Trump") is listed once, as the longer. A question about countries or places lists only
+    those ("Which countries are mentioned?")."""
+    kinds = _place_kinds(question)
     first: dict[str, tuple[str, Document]] = {}
     for p in body:
         for name in name_phrases(p.page_content):
-            first.setdefault(name.lower(), (name, p))
+            if kinds is None or is_place(name, kinds):
+                first.setdefault(name.lower(), (name, p))
     spelled = {key: set(key.split()) for key in first}  # as written: Russia is not Russian
     grouped: dict[str, tuple[Document, list[str]]] = {}
     for key, (name, p) in first.items():
@@ -28,6 +33,16 @@ def names_by_passage(body: list[Document]) -> list[tuple[Document, list[str]]]:
             continue
         grouped.setdefault(p.id, (p, []))[1].append(name)
     return list(grouped.values())
+
+
+def _place_kinds(question: str) -> tuple[str, ...] | None:
+    """The kinds of place a names question asks for, or None when it asks for any name."""
+    asked = {stem(w) for w in words(question)}
+    if asked & {stem("country"), stem("countries"), stem("nation"), stem("nations")}:
+        return ("country",)
+    if asked & {stem("place"), stem("places"), stem("where")}:
+        return PLACE_KINDS
+    return None
 
 
 def key_passages(body: list[Document]) -> list[Document]:
@@ -40,3 +55,9 @@ def key_passages(body: list[Document]) -> list[Document]:
             seen.add(p.metadata["section"])
             chosen.append(p)
     return chosen[: TUNING.summary_sentences]
+
+
+def edge_passage(body: list[Document], intent: str) -> Document:
+    """For "how does it end?" the last passage of the text, for "how does it start?" the
+    first."""
+    return body[-1] if intent == "ending" else body[0]

@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 
-from rag.answer.decide import answers_type
+from rag.answer.answer_type import answers_type
 from rag.answer.question import Question
 from rag.answer.reply import Draft, Timings
 from rag.answer.verify import Claim, check_support, split_claims, split_finished

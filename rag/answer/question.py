@@ -15,7 +15,23 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SUMMARY = re.compile(
     r"\b(summar\w*|tl;?dr|gist|overview|main (point|idea|message|takeaway)s?|key points?)\b"
     r"|\bwhat('s| is) (this|the) (article|story|piece|text)( all)? about\b"
-    r"|\bwhat (is|was) it about\b",
+    r"|\bwhat (is|was) it about\b"
+    r"|\bexplain (it|this|that)?\s*(like i'?m \w+|simply|in simple (terms|words))"
+    r"|\beli5\b|\bshort version\b|\bin a nutshell\b",
+    re.IGNORECASE,
+)
+# Questions about where the text ends or begins, not about a topic.
+_TEXT = r"(it|the (article|story|piece|text|report)|this (article|story|piece))"
+_ENDING = re.compile(
+    rf"\bhow does {_TEXT} (end|finish|wrap up|conclude)\b|\b(the )?(ending|conclusion)\b"
+    r"|\b(end|close) of (the|this) (article|story|piece|text)\b"
+    r"|\blast (paragraph|part|bit|line|section|sentence)\b",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(
+    rf"\bhow does {_TEXT} (start|begin|open)\b|\b(intro|introduction|opening)\b"
+    r"|\b(start|beginning) of (the|this) (article|story|piece|text)\b"
+    r"|\bfirst (paragraph|part|bit|line|section|sentence)\b",
     re.IGNORECASE,
 )
 # "Which countries are mentioned?", "Who are the key players?": a question about the names in
@@ -68,7 +84,8 @@ class Question:
 
     text: str
     answer_type: str  # "person", "time", "number", "place" or "any"
-    intent: str  # "question", "summary", "names" or "instruction"
+    # "question", "summary", "names", "ending", "opening" or "instruction"
+    intent: str
     follow_up: bool
 
 
@@ -113,6 +130,10 @@ def classify(text: str) -> Question:
         intent = "summary"
     elif _asks_for_names(text, tokens):
         intent = "names"
+    elif _ENDING.search(text):
+        intent = "ending"
+    elif _OPENING.search(text):
+        intent = "opening"
     else:
         intent = "question"
     return Question(
@@ -166,4 +187,6 @@ def _is_follow_up(tokens: list[str]) -> bool:
         "how about",
     ):
         return True
+    if len(content_words(" ".join(tokens))) <= 1:
+        return True  # "why?", "how so", "who else": nothing of its own to search for
     return len(tokens) <= 12 and any(t in _FOLLOW_UP for t in tokens)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from langchain_core.documents import Document
 
-from rag.answer.decide import answers_type
+from rag.answer.answer_type import answers_type
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
@@ -14,6 +15,9 @@ from rag.nlp.words import content_stems, content_words, words
 from rag.tuning import TUNING
 
 Ranked = list[tuple[Document, float]]
+# An opening quote after a space (not the apostrophe of "what's"), a closing one before a
+# non-letter.
+_QUOTED = re.compile(r"(?:(?<=\s)|^)(['\"‘“])([^'\"‘’“”]{2,60})(['\"’”])(?![A-Za-z])")
 
 
 def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = None) -> Ranked:
@@ -25,6 +29,7 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
     asked_words = set(content_words(q.text))
     wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
     own = own if own is not None else [h.dense for h in hits]
+    quoted = [t.lower() for t in quoted_terms(q.text)]
     ranked = []
     for h, own_similarity in zip(hits, own, strict=True):
         text = h.passage.page_content
@@ -35,8 +40,15 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
         score += TUNING.lexical_weight * shared
         if wants_names:
             score += TUNING.name_bonus * min(len(names(text) - asked_words), 3)
+        if any(term in text.lower() for term in quoted):
+            score += TUNING.quoted_term_bonus  # "what does 'rift' mean here": where it is used
         ranked.append((h.passage, score))
     return sorted(ranked, key=lambda pair: -pair[1])
+
+
+def quoted_terms(text: str) -> list[str]:
+    """Words or phrases the reader put in quotation marks."""
+    return [m.group(2).strip() for m in _QUOTED.finditer(text) if m.group(2).strip()]
 
 
 def context_passages(ranked: Ranked) -> list[Document]:

@@ -36,11 +36,13 @@ class Answer:
     reason: str = ""
     # (source, start, end) of the passages retrieved, best first: for evaluation, not printed.
     retrieved: list[tuple[str, int, int]] = field(default_factory=list)
+    # The decision's probability and signals: for evaluation, not printed.
+    decision: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The JSON contract of DESIGN.md (plus `mode` and `reason`)."""
         out = asdict(self)
-        del out["retrieved"]
+        del out["retrieved"], out["decision"]
         return out
 
 

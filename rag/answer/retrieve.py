@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.answer.decide import Vocabulary
 from rag.ingest.documents import retrieval_texts
 from rag.ingest.index import PassageIndex
 from rag.nlp.injection import addresses_the_model
-from rag.nlp.words import content_stems
+from rag.nlp.spelling import Speller
+from rag.nlp.vocabulary import Vocabulary
+from rag.nlp.words import content_stems, words
 from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Retriever:
         self._by_id = {p.id: i for i, p in enumerate(self.passages)}
         self.bm25 = BM25([content_stems(t) for t in retrieval_texts(self.passages)])
         self.vocabulary = Vocabulary(self.bm25.postings)
+        self.speller = Speller(w for p in self.passages for w in words(p.page_content))
 
     def embed(self, text: str) -> np.ndarray:
         """The unit vector of a text."""

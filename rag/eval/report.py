@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rag.eval.decision_report import decision_section
+
 HEADLINE_LABELS = {
     "correct": "Correct (all items)",
     "answerable_correct": "Correct on answerable items",
@@ -24,7 +26,10 @@ def write_report(
     """Write report.md, by_category.png and latency.png into out."""
     _plot_categories(out / "by_category.png", summary)
     _plot_latency(out / "latency.png", rows, baseline_rows)
-    (out / "report.md").write_text(_markdown(summary, rows), encoding="utf-8")
+    text = _markdown(summary, rows)
+    if "decision" in summary:
+        text += "\n" + "\n".join(decision_section(out, summary["decision"], rows)) + "\n"
+    (out / "report.md").write_text(text, encoding="utf-8")
 
 
 def _fmt(value) -> str:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from rag.answer.decide import fitted
 from rag.eval.dataset import load_dataset, read_sources
 from rag.eval.score import score_item, summarize
 from rag.settings import Settings
@@ -33,6 +34,7 @@ def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
                 "latency_ms": round((time.perf_counter() - t) * 1000, 1),
                 "first_token_ms": None,
                 "mode": type(err).__name__,
+                "decision_probability": None,
             }
         return {
             "answer": answer.answer,
@@ -42,6 +44,7 @@ def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
             "latency_ms": answer.timings_ms["total"],
             "first_token_ms": answer.timings_ms.get("first_token"),
             "mode": answer.mode,
+            "decision_probability": answer.decision.get("probability"),
         }
 
     return run
@@ -82,6 +85,7 @@ def run_eval(
         "backend": answerer.backend,
         "settings": _settings_dict(settings),
         "tuning": TUNING.as_dict(),
+        "decision": {k: v for k, v in fitted().items() if k != "curve"},
         "system": summarize(rows, k),
     }
     baseline_rows = None

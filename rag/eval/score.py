@@ -9,6 +9,7 @@ from rag.eval.dataset import evidence_spans
 from rag.eval.metrics import (
     abstention_metrics,
     answer_faithfulness,
+    bootstrap_interval,
     citation_metrics,
     evidence_containment,
     is_correct,
@@ -29,8 +30,16 @@ def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dic
         "answerable": item["answerable"],
         "reference_answer": item["reference_answer"],
         **{
-            key: result[key]
-            for key in ("answer", "abstained", "citations", "latency_ms", "first_token_ms", "mode")
+            key: result.get(key)
+            for key in (
+                "answer",
+                "abstained",
+                "citations",
+                "latency_ms",
+                "first_token_ms",
+                "mode",
+                "decision_probability",
+            )
         },
     }
     cit = citation_metrics(cited, evidence) if item["evidence"] else {}
@@ -91,6 +100,7 @@ def summarize(rows: list[dict], k: int) -> dict:
     headline = {
         "items": len(rows),
         "correct": overall["correct"],
+        "correct_95_interval": bootstrap_interval([float(r["correct"]) for r in rows]),
         "answerable_correct": mean("correct", answerable),
         "unanswerable_abstained": mean("abstained", unanswerable),
         "false_abstention_rate": overall["false_abstention_rate"],

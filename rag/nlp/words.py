@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+
+import Stemmer
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
@@ -70,6 +73,7 @@ _ALIAS = re.compile(
 )
 _UPPER_ALIAS = re.compile(r"\b(US|UK)\b")  # upper case only: "us" is also a pronoun
 _ALIASES |= {"us": "usa", "usa": "usa", "uk": "uk"}
+_local = threading.local()
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _YEAR_OR_NUMBER = re.compile(r"\d")
 
@@ -93,32 +97,11 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stemmer (plural, -ed, -ing, -ly, -ies): enough to match word forms."""
-    w = word.lower()
-    if len(w) <= 3 or w.isdigit():
-        return w
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("sses", "ss"),
-        ("ness", ""),
-        ("ment", ""),
-        ("ingly", ""),
-        ("edly", ""),
-        ("ing", ""),
-        ("ed", ""),
-        ("ly", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            if suffix == "s" and w.endswith(("ss", "us", "is")):
-                return w
-            w = w[: -len(suffix)] + repl
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]
-    return w
+    """The Snowball (Porter 2) stem of a word, so that word forms match (allies, ally)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:  # a PyStemmer object is not thread-safe: one per thread
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word.lower())
 
 
 def content_words(text: str) -> list[str]:
@@ -147,22 +130,3 @@ def numbers(text: str) -> set[str]:
 def sentence_initial(text: str, pos: int) -> bool:
     before = text[:pos].rstrip()
     return not before or before[-1] in '.!?:"“('
-
-
-def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
-    """True when a and b differ by at most `limit` edits (insert, delete, change, swap)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return False
-        prev2, prev = prev, cur
-    return prev[-1] <= limit

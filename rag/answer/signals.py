@@ -1,0 +1,115 @@
+"""Measured signals for the answer/decline decision: one number per kind of evidence.
+
+Nothing here knows the article: every signal compares the question with whatever passages the
+index holds, or with general English (word frequencies from wordfreq).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import astuple, dataclass, fields
+
+from rag.answer.answer_type import answers_type
+from rag.answer.question import Question
+from rag.answer.retrieve import Hit
+from rag.nlp.names import names
+from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, places, specificity
+from rag.nlp.words import content_words, numbers, stem
+
+# Asking for a judgement, a forecast or advice rather than for what the text says: modal and
+# evaluative question forms of general English.
+_OPINION = re.compile(
+    r"\b(should|shall|ought to|what would|would it|will|gonna|going to)\b"
+    r"|\b(is|are|was|were)\b.{0,40}\b(right|wrong|good|bad|fair|smart|wise|worth|dangerous|"
+    r"a (good|bad|smart) (idea|thing|move))\b"
+    r"|\b(do|does|did) (you|u|ya) (think|believe|reckon|agree|trust)\b"
+    r"|\b(your|ur) (view|opinion|take|thoughts)\b|\bin your opinion\b"
+    r"|\b(predict\w*|forecast\w*|likely|probably|advice|advise|recommend\w*)\b"
+    r"|\bwho('s| is) (right|wrong|to blame)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the decision weighs; each field is a number in about 0..1."""
+
+    # Best cosine similarity of the question alone to a retrieved passage.
+    similarity: float
+    # For a follow-up, the best cosine similarity of the retrieval query (the question joined
+    # to the previous one) to a retrieved passage; 0 for a stand-alone question.
+    follow_up_similarity: float
+    # Share of the question's content words (typo and word-family tolerant) that the best
+    # passage holds.
+    passage_coverage: float
+    # The same share, each word weighted by how rare it is in general English: the words that
+    # carry the question's topic count most.
+    weighted_coverage: float
+    # Share of the question's content words that the article uses anywhere (1 when none).
+    known_share: float
+    # How rare in general English the rarest question word found in the best passage is: a
+    # half-remembered phrase ("something 'looms large'") matches on such words.
+    rare_match: float
+    # How rare in general English the rarest word the article never uses is (0: none).
+    unknown_specificity: float
+    # Names and numbers of the question that the article never uses (0, 1/3 .. 1).
+    unknown_names: float
+    # 1 when the question asks who / when / how many and no passage holds such a thing.
+    answer_type_missing: float
+    # 1 when the question asks for an opinion, a prediction or advice.
+    opinion: float
+    # 1 when the question leans on earlier turns and there are some.
+    follow_up: float
+    # The question's own content words, capped at 5, over 5.
+    own_words: float
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The signal names, in vector order."""
+        return [f.name for f in fields(cls)]
+
+    def vector(self) -> list[float]:
+        """The signals in a fixed order, for the fitted weights."""
+        return [float(v) for v in astuple(self)]
+
+
+def measure(
+    q: Question, hits: list[Hit], query_hits: list[Hit], vocabulary: Vocabulary, follow_up: bool
+) -> tuple[Signals, list[str]]:
+    """The signals for a question, and the names and numbers in it the article never uses."""
+    asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
+    unknown = [w for w in asked if not vocabulary.knows(w)]
+    specific = names(q.text) | numbers(q.text)
+    unknown_named = [w for w in unknown if w in specific]
+    for place in places(q.text):  # typed in any case: "germany", "south korea"
+        if not all(vocabulary.knows(w) for w in place.split()):
+            unknown_named.append(place)
+    best = max(hits, key=lambda h: h.dense, default=None)
+    found: list[str] = []
+    if best is not None:
+        passage_vocab = Vocabulary(stem(w) for w in content_words(best.passage.page_content))
+        found = [w for w in asked if passage_vocab.knows(w)]
+    type_missing = q.answer_type != "any" and not any(
+        answers_type(q, h.passage.page_content) for h in query_hits
+    )
+    signals = Signals(
+        similarity=max((h.dense for h in hits), default=0.0),
+        follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * follow_up,
+        passage_coverage=len(found) / len(asked) if asked else 0.0,
+        weighted_coverage=_weighted_share(found, asked),
+        known_share=1 - len(unknown) / len(asked) if asked else 1.0,
+        rare_match=max((specificity(w) for w in found), default=0.0),
+        unknown_specificity=max((specificity(w) for w in unknown), default=0.0),
+        unknown_names=min(len(unknown_named), 3) / 3,
+        answer_type_missing=float(type_missing),
+        opinion=float(bool(_OPINION.search(q.text))),
+        follow_up=float(follow_up),
+        own_words=min(len(asked), 5) / 5,
+    )
+    return signals, list(dict.fromkeys(unknown_named))
+
+
+def _weighted_share(found: list[str], asked: list[str]) -> float:
+    """The share of `asked` in `found`, each word weighted by its specificity."""
+    total = sum(specificity(w) for w in asked)
+    return sum(specificity(w) for w in found) / total if total else 0.0

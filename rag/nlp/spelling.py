@@ -1,0 +1,49 @@
+"""Typo correction against the words of the indexed articles and of general English (wordfreq's
+commonest words), with rapidfuzz's edit distance: "balence" -> "balance", "alies" -> "allies"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from wordfreq import top_n_list, zipf_frequency
+
+from rag.nlp.words import STOPWORDS
+
+# A word at least this frequent in general English (Zipf scale) is taken as spelled on purpose.
+KNOWN_ZIPF = 3.0
+ENGLISH_WORDS = 30_000  # the commonest English words that a typo may be corrected to
+_TOKEN = re.compile(r"[A-Za-z][a-z]+")
+
+
+class Speller:
+    """Corrects a reader's typos, preferring the articles' own words."""
+
+    def __init__(self, corpus_words: Iterable[str]) -> None:
+        self.corpus = sorted({w.lower() for w in corpus_words if w.isalpha() and len(w) > 2})
+        self._corpus_set = frozenset(self.corpus)
+
+    def correct(self, text: str) -> str:
+        """The text with each misspelled word replaced by its nearest known spelling."""
+        return _TOKEN.sub(lambda m: self._word(m.group()), text)
+
+    def _word(self, word: str) -> str:
+        lower = word.lower()
+        if lower in self._corpus_set or lower in STOPWORDS or len(lower) < 4:
+            return word
+        if zipf_frequency(lower, "en") >= KNOWN_ZIPF:
+            return word
+        limit = 1 if len(lower) < 7 else 2
+        for candidates in (self.corpus, _english()):
+            found = process.extractOne(lower, candidates, scorer=OSA.distance, score_cutoff=limit)
+            if found:
+                return found[0]
+        return word
+
+
+@lru_cache(maxsize=1)
+def _english() -> list[str]:
+    return [w for w in top_n_list("en", ENGLISH_WORDS) if w.isalpha() and len(w) > 2]

@@ -1,0 +1,50 @@
+"""The decision's signals, measured on the real article with the real MiniLM."""
+
+import pytest
+
+from rag.answer.signals import Signals
+
+pytestmark = pytest.mark.slow
+
+ALLIES = "Which allies are rethinking intelligence sharing with the United States?"
+HISTORY = [
+    {"role": "user", "content": ALLIES},
+    {"role": "assistant", "content": "Israel, Saudi Arabia and the Five Eyes [1]"},
+]
+
+
+def _signals(make_answerer, text: str, history: list[dict] | None = None) -> Signals:
+    return make_answerer(lambda p: "").assess(text, history).signals
+
+
+def test_an_article_question_scores_above_an_unrelated_one(make_answerer) -> None:
+    on = _signals(make_answerer, ALLIES)
+    off = _signals(make_answerer, "What is the best recipe for pancakes?")
+    assert on.similarity > off.similarity + 0.3
+    assert on.passage_coverage > off.passage_coverage and on.known_share == 1.0
+    assert off.known_share < 0.5 and off.unknown_specificity > 0
+
+
+def test_typos_are_corrected_before_measuring(make_answerer) -> None:
+    typed = _signals(make_answerer, "wich alies are rethinkng inteligence sharing")
+    clean = _signals(make_answerer, "which allies are rethinking intelligence sharing")
+    assert typed.similarity == pytest.approx(clean.similarity, abs=0.02)
+
+
+def test_names_the_article_never_uses_are_counted_in_any_case(make_answerer) -> None:
+    assert _signals(make_answerer, "what did germany say about it").unknown_names > 0
+    assert _signals(make_answerer, "What did Macron say about it?").unknown_names > 0
+    assert _signals(make_answerer, "what did israel say about it").unknown_names == 0
+
+
+def test_opinions_and_predictions_are_flagged(make_answerer) -> None:
+    for text in ("should the allies stop sharing", "do u think putin can be trusted"):
+        assert _signals(make_answerer, text).opinion == 1
+    assert _signals(make_answerer, ALLIES).opinion == 0
+
+
+def test_only_a_follow_up_with_history_measures_the_joined_query(make_answerer) -> None:
+    alone = _signals(make_answerer, "why are they worried?")
+    after = _signals(make_answerer, "why are they worried?", HISTORY)
+    assert alone.follow_up == 0 and alone.follow_up_similarity == 0
+    assert after.follow_up == 1 and after.follow_up_similarity > alone.similarity

@@ -1,0 +1,19 @@
+"""Typo correction against the article's words and general English."""
+
+from rag.nlp.spelling import Speller
+
+ARTICLE = "allies intelligence delicate balance former officials national security".split()
+
+
+def test_typos_are_corrected_preferring_the_articles_words() -> None:
+    speller = Speller(ARTICLE)
+    assert speller.correct("whats the delicat balence") == "whats the delicate balance"
+    assert speller.correct("why are alies worried") == "why are allies worried"
+    assert speller.correct("what did formr oficials say") == "what did former officials say"
+
+
+def test_real_words_names_and_short_words_are_left_alone() -> None:
+    speller = Speller(ARTICLE)
+    assert speller.correct("has mossad said anything") == "has mossad said anything"
+    assert speller.correct("r u ok abt it") == "r u ok abt it"
+    assert speller.correct("Russia") == "Russia"
