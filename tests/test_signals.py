@@ -18,7 +18,9 @@ def _signals(make_answerer, text: str, history: list[dict] | None = None) -> Sig
 
 
 def test_an_article_question_scores_above_an_unrelated_one(make_answerer) -> None:
-    on = _signals(make_answerer, ALLIES)
+    on = _signals(
+        make_answerer, "Which allies are contemplating scaling back intelligence sharing?"
+    )
     off = _signals(make_answerer, "What is the best recipe for pancakes?")
     assert on.similarity > off.similarity + 0.3
     assert on.passage_coverage > off.passage_coverage and on.known_share == 1.0

@@ -17,3 +17,10 @@ def test_real_words_names_and_short_words_are_left_alone() -> None:
     assert speller.correct("has mossad said anything") == "has mossad said anything"
     assert speller.correct("r u ok abt it") == "r u ok abt it"
     assert speller.correct("Russia") == "Russia"
+
+
+def test_names_are_left_as_typed_in_any_case() -> None:
+    speller = Speller(ARTICLE)
+    assert speller.correct("What did Macron say?") == "What did Macron say?"
+    assert speller.correct("what did macron say") == "what did macron say"  # a rare name
+    assert speller.correct("Balence of power") == "balance of power"  # sentence-initial typo

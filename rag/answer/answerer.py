@@ -90,7 +90,7 @@ class Answerer:
         timings = Timings()
         q = classify(clean(question))
         yield Event("status", SEARCHING)
-        seen = traced("assess", lambda _: self._assess(q, history or []), q.text, config)
+        seen = self._assess(q, history or [], config)
         timings.lap("retrieve")
         decision, hits, draft, mode = seen.decision, seen.hits, Draft(), "abstained"
         if decision.answer and q.intent == "summary":
@@ -148,19 +148,30 @@ class Answerer:
         """Whether the article passes the decision for this question (retrieval only, no model)."""
         return self.assess(question).decision.answer
 
-    def _assess(self, asked: Question, history: list[dict]) -> Assessment:
+    def _assess(
+        self, asked: Question, history: list[dict], config: RunnableConfig | None = None
+    ) -> Assessment:
         # Typos corrected once, here: every later stage reads the corrected question.
         q = replace(asked, text=self.retriever.speller.correct(asked.text))
         query = retrieval_query(q, history)
-        vector = self.retriever.embed(q.text)
-        k = self.settings.top_k
-        own_hits = self.retriever.search(q.text, k, vector=vector)
-        hits = own_hits
-        if query != q.text:
-            hits = self.retriever.search(query, k, vector=self.retriever.embed(query))
+        vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)
         signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, query != q.text)
-        decision = decide(q, bool(hits), signals, missing, self.decision)
+        decision = traced(
+            "decide",
+            lambda _: decide(q, bool(hits), signals, missing, self.decision),
+            signals,
+            config,
+        )
         return Assessment(q, query, vector, hits, signals, decision)
+
+    def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
+        """The question's vector, the passages for the question alone and for the query."""
+        vector = self.retriever.embed(q.text)
+        own_hits = self.retriever.search(q.text, self.settings.top_k, vector=vector)
+        if query == q.text:
+            return vector, own_hits, own_hits
+        query_vector = self.retriever.embed(query)
+        return vector, own_hits, self.retriever.search(query, self.settings.top_k, query_vector)
 
     def _own_similarity(self, seen: Assessment) -> np.ndarray | None:
         """For a follow-up with words of its own, each passage's similarity to the new question

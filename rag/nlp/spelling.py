@@ -13,8 +13,12 @@ from wordfreq import top_n_list, zipf_frequency
 
 from rag.nlp.words import STOPWORDS
 
-# A word at least this frequent in general English (Zipf scale) is taken as spelled on purpose.
+# A word at least this frequent in general English (Zipf scale) is taken as spelled on purpose;
+# below it, a word close to one of the articles' words is taken for a typo of it.
 KNOWN_ZIPF = 3.0
+# Only a word rarer than this is corrected to another English word: rare names ("macron",
+# "gabbard") are as frequent as common typos, and must stay what the reader typed.
+ENGLISH_TYPO_ZIPF = 1.5
 ENGLISH_WORDS = 30_000  # the commonest English words that a typo may be corrected to
 _TOKEN = re.compile(r"[A-Za-z][a-z]+")
 
@@ -27,21 +31,30 @@ class Speller:
         self._corpus_set = frozenset(self.corpus)
 
     def correct(self, text: str) -> str:
-        """The text with each misspelled word replaced by its nearest known spelling."""
-        return _TOKEN.sub(lambda m: self._word(m.group()), text)
+        """The text with each misspelled word replaced by its nearest known spelling; a word
+        capitalized mid-sentence is a name the reader meant, and is left alone."""
+        return _TOKEN.sub(lambda m: self._word(m.group(), _named(text, m.start())), text)
 
-    def _word(self, word: str) -> str:
+    def _word(self, word: str, named: bool) -> str:
         lower = word.lower()
-        if lower in self._corpus_set or lower in STOPWORDS or len(lower) < 4:
+        if named or lower in self._corpus_set or lower in STOPWORDS or len(lower) < 4:
             return word
-        if zipf_frequency(lower, "en") >= KNOWN_ZIPF:
+        frequency = zipf_frequency(lower, "en")
+        if frequency >= KNOWN_ZIPF:
             return word
         limit = 1 if len(lower) < 7 else 2
-        for candidates in (self.corpus, _english()):
+        lists = [self.corpus] + ([_english()] if frequency < ENGLISH_TYPO_ZIPF else [])
+        for candidates in lists:
             found = process.extractOne(lower, candidates, scorer=OSA.distance, score_cutoff=limit)
             if found:
                 return found[0]
         return word
+
+
+def _named(text: str, start: int) -> bool:
+    """A capitalized word that does not begin the text or a sentence."""
+    before = text[:start].rstrip()
+    return text[start].isupper() and bool(before) and before[-1] not in ".!?:"
 
 
 @lru_cache(maxsize=1)
