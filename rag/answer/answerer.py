@@ -11,7 +11,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from rag.answer.decide import WHOLE_TEXT, DecisionModel, GateDecision, decide, default_model
+from rag.answer.decide import DecisionModel, GateDecision, decide, default_model
 from rag.answer.decline import decline
 from rag.answer.extract import body_passages, edge_passage, key_passages, names_by_passage
 from rag.answer.generate import Generator
@@ -45,7 +45,7 @@ class Assessment:
     def ruled(self) -> bool:
         """Decided by rule (an instruction, a question about the whole article, no index),
         not by the fitted model."""
-        return self.q.intent in WHOLE_TEXT + ("instruction",) or not self.hits
+        return self.decision.probability is None
 
 
 class Answerer:

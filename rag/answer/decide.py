@@ -25,7 +25,8 @@ class GateDecision:
     # "ok", "instruction", "low_relevance", "unknown_terms", "no_answer_type", "opinion"
     reason: str
     detail: str = ""
-    probability: float | None = None  # the model's belief that the article answers it
+    # The fitted model's belief that the article answers it; None when a rule decided.
+    probability: float | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import top_n_list, zipf_frequency
 
-from rag.nlp.words import STOPWORDS
+from rag.nlp.words import STOPWORDS, sentence_initial
 
 # A word at least this frequent in general English (Zipf scale) is taken as spelled on purpose;
 # below it, a word close to one of the articles' words is taken for a typo of it.
@@ -33,7 +33,12 @@ class Speller:
     def correct(self, text: str) -> str:
         """The text with each misspelled word replaced by its nearest known spelling; a word
         capitalized mid-sentence is a name the reader meant, and is left alone."""
-        return _TOKEN.sub(lambda m: self._word(m.group(), _named(text, m.start())), text)
+        return _TOKEN.sub(
+            lambda m: self._word(
+                m.group(), m.group()[0].isupper() and not sentence_initial(text, m.start())
+            ),
+            text,
+        )
 
     def _word(self, word: str, named: bool) -> str:
         lower = word.lower()
@@ -49,12 +54,6 @@ class Speller:
             if found:
                 return found[0]
         return word
-
-
-def _named(text: str, start: int) -> bool:
-    """A capitalized word that does not begin the text or a sentence."""
-    before = text[:start].rstrip()
-    return text[start].isupper() and bool(before) and before[-1] not in ".!?:"
 
 
 @lru_cache(maxsize=1)
