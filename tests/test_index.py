@@ -1,16 +1,18 @@
 """The Chroma index: deterministic ids, no duplicates, rebuild when stale, survive a crash."""
 
+import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from rag.ingest.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex
+from rag.ingest.documents import load_passages
+from rag.ingest.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex, fingerprint
 from rag.settings import Settings
 from tests.conftest import SEED
 
@@ -42,8 +44,44 @@ def test_reingesting_changes_nothing(fresh) -> None:
     second = again.ensure()
     assert first.rebuilt and not second.rebuilt
     assert second.passages == first.passages == 16
-    again.upsert(again.all_passages())  # a forced upsert of the same passages adds nothing
+    # Passages split afresh get the ids they had: a forced upsert adds nothing.
+    settings = again.settings
+    again.upsert(load_passages(settings.seeds_dir, settings.passage_chars))
     assert again.client.get_collection(again.collection_name).count() == 16
+
+
+def test_passage_ids_depend_on_the_text_and_place_only(fresh, tmp_path) -> None:
+    seeds, _ = fresh
+    ids = [p.id for p in load_passages(seeds, 300)]
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(seeds, elsewhere)
+    assert [p.id for p in load_passages(elsewhere, 300)] == ids
+    (elsewhere / SEED.name).write_text(SEED.read_text(encoding="utf-8").replace("Israel", "Chile"))
+    changed = [p.id for p in load_passages(elsewhere, 300)]
+    assert len(changed) == len(ids) and 0 < len(set(changed) - set(ids)) < len(ids)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("RAG_PASSAGE_CHARS", "600"), ("RAG_EMBED_MODEL", "other-model")],
+)
+def test_a_changed_model_or_passage_size_makes_the_index_stale(
+    fresh, embeddings, setting: str, value: str
+) -> None:
+    seeds, open_index = fresh
+    built = open_index()
+    built.ensure()
+    settings = Settings.from_env(env={setting: value}, seeds_dir=seeds)
+    other = embeddings
+    if setting == "RAG_EMBED_MODEL":  # a model of the same size under another name
+        other = copy.copy(embeddings)
+        other.name = value
+    assert fingerprint(settings, other) != built.fingerprint
+    changed = PassageIndex(
+        Settings.from_env(env={setting: value}, seeds_dir=seeds, data_dir=built.settings.data_dir),
+        other,
+    )
+    assert not changed.is_current()
 
 
 def test_a_changed_seed_is_picked_up_and_the_old_collection_dropped(fresh) -> None:
@@ -156,38 +194,49 @@ def _rag(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
     )
 
 
-def test_an_ingest_killed_mid_build_leaves_the_previous_index_usable(tmp_path: Path) -> None:
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    shutil.copy(SEED, seeds / SEED.name)
+def test_an_ingest_killed_mid_build_keeps_the_old_index_and_resumes(
+    tmp_path: Path, embeddings
+) -> None:
+    old_seeds, seeds, data = tmp_path / "old_seeds", tmp_path / "seeds", tmp_path / "data"
+    for folder in (old_seeds, seeds):
+        folder.mkdir()
+        shutil.copy(SEED, folder / SEED.name)
     env = {**os.environ, "RAG_SEEDS_DIR": str(seeds), "RAG_DATA_DIR": str(data)}
     assert "16 passages" in _rag("ingest", env=env).stdout
     notes = "\n\n".join(f"Note {i}: the otter number {i} swam upstream." for i in range(4000))
     (seeds / "notes.md").write_text(f"# Notes\n\n{notes}\n")
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "ingest"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "rag.cli", "ingest", "-v"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
+        # Killed as soon as the first batch is stored: part of the new build is on disk.
         for line in proc.stderr:
-            if "building the passage index" in line:
+            if "stored 512 of 4016 passages" in line:
                 break
-        time.sleep(3)  # well inside the embedding and upserting of 4,016 passages
         assert proc.poll() is None, "ingest finished before it could be killed"
     finally:
         proc.kill()
         proc.wait()
 
-    (seeds / "notes.md").unlink()  # back to the seeds of the previous index
-    again = _rag("ingest", env=env)
-    assert "16 passages" in again.stdout and "already up to date" in again.stdout
+    # The previous index is still complete and readable (a fingerprint depends on the seeds'
+    # names and bytes, not their folder).
+    old = PassageIndex(Settings.from_env(env={}, seeds_dir=old_seeds, data_dir=data), embeddings)
+    assert old.is_current() and len(old.all_passages()) == 16
+    old.client.close()
+
+    resumed = _rag("ingest", "-v", env=env)
+    assert "finishing a build that was interrupted" in resumed.stderr
+    kept = re.search(r"resuming: (\d+) of 4016 passages were already stored", resumed.stderr)
+    assert kept and 512 <= int(kept.group(1)) < 4016, resumed.stderr
+    assert f"stored {4016 - int(kept.group(1))} of {4016 - int(kept.group(1))}" in resumed.stderr
+    assert "4016 passages" in resumed.stdout  # no duplicates
     asked = _rag("ask", "--json", "Who defends Trump's approach to Russia?", env=env)
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["citations"]
-
-    (seeds / "notes.md").write_text(f"# Notes\n\n{notes}\n")
-    done = _rag("ingest", env=env)
-    assert "4016 passages" in done.stdout and "built" in done.stdout  # no duplicates
 
 
 def test_chroma_telemetry_is_off(fresh) -> None:

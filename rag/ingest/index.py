@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 COLLECTION_PREFIX = "passages-"
 # Bump when the splitting code changes in a way the settings do not show.
 SPLITTER_VERSION = "4"
+# Passages embedded and stored per step: what an interrupted build keeps.
+UPSERT_BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,11 @@ class PassageIndex:
 
     def upsert(self, passages: list[Document]) -> None:
         """Embed and upsert passages by their deterministic ids; re-running changes nothing.
-        Each passage is embedded with its context window (see documents.retrieval_texts)."""
+        Each passage is embedded with its context window (see documents.retrieval_texts).
+        Batches are stored as they are embedded, so an interrupted build keeps its progress."""
         collection = self.client.get_collection(self.collection_name)
         texts = retrieval_texts(passages)
-        batch = max(1, min(self.client.get_max_batch_size(), 4096))
+        batch = max(1, min(self.client.get_max_batch_size(), UPSERT_BATCH))
         for i in range(0, len(passages), batch):
             chunk = passages[i : i + batch]
             collection.upsert(
@@ -137,6 +140,7 @@ class PassageIndex:
                 documents=[p.page_content for p in chunk],
                 metadatas=[p.metadata for p in chunk],
             )
+            log.info("stored %d of %d passages", i + len(chunk), len(passages))
 
     def _build(self) -> None:
         """Fill the collection; it is marked complete only after the last passage is in.
@@ -158,7 +162,7 @@ class PassageIndex:
             "embed_model": self.embeddings.name,
             "complete": False,
         }
-        self.client.get_or_create_collection(
+        collection = self.client.get_or_create_collection(
             self.collection_name, metadata=metadata, configuration={"hnsw": {"space": "cosine"}}
         )
         log.warning(
@@ -168,7 +172,12 @@ class PassageIndex:
             self.settings.seeds_dir,
             self.collection_name,
         )
-        self.upsert(passages)
+        stored = set(collection.get(include=[])["ids"])
+        if stored:
+            log.warning(
+                "resuming: %d of %d passages were already stored", len(stored), len(passages)
+            )
+        self.upsert([p for p in passages if p.id not in stored])
         collection = self.client.get_collection(self.collection_name)
         collection.modify(metadata={**metadata, "complete": True})
 
