@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.ingest.chroma import chroma_client
 from rag.ingest.documents import load_passages
 from rag.ingest.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex, fingerprint
 from rag.settings import Settings
@@ -167,20 +168,25 @@ def test_a_deleted_data_folder_is_rebuilt_with_a_message(fresh, caplog) -> None:
     assert "building the passage index (there is no index yet)" in caplog.text
 
 
-def test_an_unreadable_chroma_server_index_is_reported_not_set_aside(fresh) -> None:
-    import chromadb
+def test_an_unreadable_index_of_someone_elses_client_is_reported_not_set_aside(fresh) -> None:
+    seeds, open_index = fresh
+    lines = "\n\n".join(f"Note {i}: the otter number {i} swam." for i in range(1100))
+    (seeds / "notes.md").write_text(f"# Notes\n\n{lines}\n")
+    first = open_index()
+    first.ensure()
+    first.client.close()
+    data = first.settings.data_dir
+    _break_vectors(data)
+    damaged = {f: f.read_bytes() for f in (data / "chroma").glob("*/*.bin")}
 
-    _, open_index = fresh
-    idx = open_index()
-
-    class Broken:
-        def get_collection(self, name):
-            raise chromadb.errors.InternalError("Error loading hnsw index")
-
-    idx.client = Broken()
-    idx._owns_folder = False  # as for a client passed in or RAG_CHROMA_URL
+    # A client handed in (as for RAG_CHROMA_URL) belongs to someone else: its index is not ours
+    # to move or rebuild.
+    theirs = chroma_client(first.settings)
+    idx = PassageIndex(first.settings, first.embeddings, client=theirs)
     with pytest.raises(IndexBuildError, match="cannot be read"):
         idx.ensure()
+    assert not list(data.glob("chroma.broken-*"))
+    assert {f: f.read_bytes() for f in damaged} == damaged
 
 
 def _rag(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
