@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from rag.settings import PROJECT_ROOT, Settings
 
@@ -30,10 +30,15 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 class ScriptedChat(BaseChatModel):
-    """A chat model whose reply is computed from the prompt by a Python function."""
+    """A chat model whose reply is computed from the prompt by a Python function; it streams
+    the reply in pieces of a few characters, so sentences arrive split across chunks, and
+    counts the pieces that were read."""
 
     reply: Callable[[str], str]
     prompts: list[str] = []
+    chunk_chars: int = 7
+    pieces_read: int = 0
+    pieces_total: int = 0
 
     @property
     def _llm_type(self) -> str:
@@ -49,6 +54,23 @@ class ScriptedChat(BaseChatModel):
         prompt = messages[-1].text
         self.prompts.append(prompt)
         return ChatResult(generations=[ChatGeneration(message=AIMessage(self.reply(prompt)))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        prompt = messages[-1].text
+        self.prompts.append(prompt)
+        text = self.reply(prompt)
+        pieces = [text[i : i + self.chunk_chars] for i in range(0, len(text), self.chunk_chars)]
+        self.pieces_total = len(pieces)
+        self.pieces_read = 0
+        for piece in pieces or [""]:
+            self.pieces_read += 1
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
 def passage(prompt: str, n: int) -> str:

@@ -172,9 +172,27 @@ def test_generation_stops_once_the_answer_is_complete(make_answerer) -> None:
             f"U.S. allies regarding Russian President Vladimir Putin’s intentions [{n}]."
         )
 
-    answer = make_answerer(three_sentences).ask("Who defends Trump's diplomatic overtures?")
+    answerer = make_answerer(three_sentences)
+    answer = answerer.ask("Who defends Trump's diplomatic overtures?")
     assert answer.mode == "generated"
     assert answer.answer.count("[1]") == 2 and "Skepticism" not in answer.answer
+    # The model streams the reply a few characters at a time; once two sentences passed, the
+    # rest of its stream is left unread (the model is stopped, not read to the end).
+    model = answerer.model
+    assert model.pieces_total > 20 and model.pieces_read < model.pieces_total - 5
+
+
+def test_a_sentence_split_across_chunks_is_checked_whole(make_answerer) -> None:
+    def answer(prompt: str) -> str:
+        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
+        return f"Republican lawmakers defend Trump’s overtures towards Russia [{n}]."
+
+    for size in (1, 3, 64):
+        answerer = make_answerer(answer)
+        answerer.model.chunk_chars = size
+        reply = answerer.ask("Who defends Trump's diplomatic overtures?")
+        assert reply.mode == "generated", size
+        assert reply.answer == "Republican lawmakers defend Trump’s overtures towards Russia. [1]"
 
 
 def test_a_description_of_the_passages_is_not_an_answer(make_answerer) -> None:
