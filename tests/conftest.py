@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -71,6 +72,24 @@ class ScriptedChat(BaseChatModel):
         for piece in pieces or [""]:
             self.pieces_read += 1
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+
+class TokenRecorder(BaseCallbackHandler):
+    """The text a chat model streamed, as LangChain callbacks see it."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        self.text += token
+
+
+def written_by_the_model(answer: str, model_text: str) -> bool:
+    """True when every sentence of the answer (its citation markers set aside) is text the model
+    wrote: the reader got the model's words, checked, not a quote put in their place."""
+    flat = " ".join(model_text.split())
+    sentences = [s.strip() for s in re.split(r"\s*\[\d+\]\s*", answer) if s.strip()]
+    return bool(sentences) and all(" ".join(s.split()).rstrip(".") in flat for s in sentences)
 
 
 def passage(prompt: str, n: int) -> str:

@@ -6,9 +6,12 @@ import threading
 import pytest
 from langchain_core.messages import HumanMessage
 
+from rag.answer.answerer import Answerer
 from rag.llm import LlamaCppChat, LLMError, default_gguf_path, make_chat_model, stream_text
 from rag.settings import Settings
+from tests.conftest import TokenRecorder, written_by_the_model
 from tests.fake_openai import FakeOpenAI, fake_openai_server
+from tests.test_generate import MODEL_ANSWERED
 
 
 @pytest.fixture
@@ -105,7 +108,7 @@ def test_stopping_a_stream_early_frees_the_model() -> None:
 
 
 @pytest.mark.slow
-def test_openai_backend_against_llama_cpps_own_server(tmp_path) -> None:
+def test_openai_backend_against_llama_cpps_own_server(tmp_path, retriever) -> None:
     """End to end: `rag ask` on the openai backend, answered by llama-cpp-python's
     OpenAI-compatible server on the packaged GGUF, with citations into the article."""
     import os
@@ -131,7 +134,19 @@ def test_openai_backend_against_llama_cpps_own_server(tmp_path) -> None:
             text=True,
             timeout=300,
         )
+        # In process, with the server's reply recorded: its own sentences reach the reader.
+        settings = Settings.from_env(
+            env={}, backend="openai", base_url=server.url, model="smollm2", temperature=0.0
+        )
+        answerer = Answerer(settings, retriever, make_chat_model(settings))
+        replies = []
+        for asked in MODEL_ANSWERED:
+            recorder = TokenRecorder()
+            replies.append((answerer.ask(asked, config={"callbacks": [recorder]}), recorder.text))
         log = (tmp_path / "llama.log").read_text()
+    generated = [(a, text) for a, text in replies if a.mode == "generated"]
+    assert len(generated) >= 2, replies
+    assert all(written_by_the_model(a.answer, text) for a, text in generated)
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
     assert answer["backend"] == "openai:smollm2"

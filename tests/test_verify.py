@@ -77,3 +77,53 @@ def test_split_finished_waits_for_the_next_sentence_to_begin() -> None:
     assert rest == "Saudi Ara"
     assert split_finished("Israel is one. [1]", 2) == ([], "Israel is one. [1]")
     assert split_finished("Among U.S. allies", 2) == ([], "Among U.S. allies")
+
+
+def test_split_claims_tidies_the_spaces_markers_leave() -> None:
+    claims = split_claims("Israel  is\tone [1]. Saudi Arabia [2] , too .", 2)
+    assert [(c.text, c.cited) for c in claims] == [
+        ("Israel is one.", (1,)),
+        ("Saudi Arabia, too.", (2,)),
+    ]
+
+
+def test_split_finished_cuts_before_the_last_sentence_only() -> None:
+    claims, rest = split_finished("Israel is one. [1] Saudi Arabia is another. [2] The Fi", 2)
+    assert [c.text for c in claims] == ["Israel is one.", "Saudi Arabia is another."]
+    assert rest == "The Fi"
+    # An answer that opens with an abbreviation has not finished a sentence yet.
+    assert split_finished("U.S. officials doubt", 2) == ([], "U.S. officials doubt")
+
+
+def test_a_sentence_without_content_words_is_not_support() -> None:
+    result = check_support("It is so.", "It is so.", similarity=0.9, min_similarity=0.6)
+    assert not result.supported and result.overlap == 0.0
+
+
+def test_a_name_in_another_inflection_is_found_in_the_passage() -> None:
+    passage = "Australian officials are worried about sharing intelligence."
+    s = "The Australians are worried about sharing intelligence."
+    result = check_support(s, passage, similarity=0.9, min_similarity=0.6)
+    assert result.supported and result.missing == ()
+
+
+def test_the_minimum_similarity_and_overlap_are_enough() -> None:
+    s = "Key allies include Israel, Saudi Arabia, and members of the Five Eyes alliance."
+    result = check_support(s, PASSAGE, similarity=0.6, min_similarity=0.6, min_overlap=1.0)
+    assert result.supported and (result.overlap, result.similarity) == (1.0, 0.6)
+
+
+def test_in_passage_order_follows_repeated_words_forward() -> None:
+    from rag.answer.verify import in_passage_order
+
+    passage = ["a", "x", "x", "a", "x", "x", "x", "b"]
+    assert in_passage_order(["a", "a", "b"], passage, max_skip=3)
+    assert not in_passage_order(["a", "b"], passage, max_skip=3)
+
+
+def test_in_passage_order_checks_past_an_unmatched_word() -> None:
+    from rag.answer.verify import in_passage_order
+
+    passage = ["x", "a", "x", "x", "x", "x", "x", "b"]
+    assert not in_passage_order(["a", "unknown", "b"], passage, max_skip=3)
+    assert in_passage_order(["a", "unknown", "b"], passage, max_skip=5)
