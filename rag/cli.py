@@ -21,8 +21,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with a one-line hint instead of a traceback on bad usage."""
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse's API
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _settings_parent() -> argparse.ArgumentParser:

@@ -89,6 +89,12 @@ class Settings:
             )
         if self.queue_size < 1:
             raise ValueError("queue_size must be at least 1 (RAG_QUEUE_SIZE)")
+        if not 1 <= self.port <= 65535:
+            raise ValueError("port must be between 1 and 65535 (RAG_PORT)")
+        if self.threads < 0 or self.temperature < 0:
+            raise ValueError(
+                "threads and temperature cannot be negative (RAG_THREADS, RAG_TEMPERATURE)"
+            )
         self.logins()  # raises on a malformed RAG_AUTH
         return replace(self, seeds_dir=Path(self.seeds_dir), data_dir=Path(self.data_dir))
 
