@@ -15,6 +15,8 @@ class FakeOpenAI(BaseHTTPRequestHandler):
 
     mode = "ok"
     seen: list[dict] = []
+    # In "hold" mode every reply waits until this is set: a test decides when answers finish.
+    release = threading.Event()
 
     def log_message(self, *args) -> None:
         pass
@@ -30,6 +32,8 @@ class FakeOpenAI(BaseHTTPRequestHandler):
             return
         if self.mode == "slow":
             time.sleep(3)
+        if self.mode == "hold":
+            self.release.wait(120)
         last = body["messages"][-1]["content"]
         reply = f"You asked: {last}"
         if not body.get("stream"):
@@ -98,8 +102,10 @@ def fake_openai_server() -> Iterator[str]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     FakeOpenAI.mode, FakeOpenAI.seen = "ok", []
+    FakeOpenAI.release.clear()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
     finally:
+        FakeOpenAI.release.set()  # no held request outlives the server
         httpd.shutdown()
         httpd.server_close()
