@@ -15,6 +15,8 @@ NAMES = tuple(Signals.names())
 
 
 def _signals(**values: float) -> Signals:
+    """Signals of a question with three words of its own; the rest 0 unless given."""
+    values = {"own_words": 0.6, **values}
     return Signals(**{n: values.get(n, 0.0) for n in NAMES})
 
 
@@ -177,3 +179,27 @@ def test_weights_that_do_not_match_the_signals_are_an_error_not_a_guess() -> Non
     short = DecisionModel(NAMES, (1.0,), 0.0, 0.5)
     with pytest.raises(ValueError):
         short.probability(_signals(similarity=1.0))
+
+
+def test_a_question_with_no_words_of_its_own_and_nothing_before_it_is_asked_to_say_more() -> None:
+    q = classify("why?")
+    always = _model(bias=50.0)
+    vague = decide(q, True, _signals(own_words=0.0), [], always)
+    assert (vague.answer, vague.reason, vague.probability) == (False, "vague", None)
+    # After an earlier question, the same words continue it: the fitted model decides.
+    continued = decide(q, True, _signals(own_words=0.0, follow_up=1.0), [], always)
+    assert continued.answer and continued.probability is not None
+
+
+@pytest.mark.slow
+def test_a_follow_up_with_no_words_of_its_own_is_judged_as_the_question_it_continues(
+    make_answerer,
+) -> None:
+    answerer = make_answerer(lambda p: "")
+    history = [
+        {"role": "user", "content": "Which allies are rethinking intelligence sharing?"},
+        {"role": "assistant", "content": "Israel, Saudi Arabia and the Five Eyes [1]"},
+    ]
+    alone = _decided(answerer, "why is that?")
+    assert (alone.answer, alone.reason) == (False, "vague")
+    assert _decided(answerer, "why is that?", history).answer

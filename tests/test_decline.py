@@ -1,8 +1,11 @@
 """What the reader is told when the article cannot answer."""
 
+from langchain_core.documents import Document
+
 from rag.answer.decide import GateDecision
-from rag.answer.decline import not_answered
+from rag.answer.decline import decline, not_answered
 from rag.answer.question import classify
+from rag.answer.retrieve import Hit
 
 
 def _told(question: str, reason: str, detail: str = "") -> str:
@@ -25,3 +28,12 @@ def test_each_reason_has_its_own_plain_sentence() -> None:
     assert _told("Quels alliés repensent le partage?", "low_relevance").endswith(
         "in English about the article."
     )
+
+
+def test_a_vague_question_is_asked_for_more_and_quotes_no_passage() -> None:
+    assert _told("why?", "vague").startswith("Could you say a little more?")
+    passage = Document(page_content="Any passage at all.", metadata={})
+    text, citations, mode = decline(
+        classify("why?"), [Hit(passage, 0.5, 0.2, 0.0)], GateDecision(False, "vague")
+    )
+    assert mode == "abstained" and citations == [] and "closest" not in text

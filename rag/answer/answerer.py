@@ -155,7 +155,15 @@ class Answerer:
         q = replace(asked, text=self.retriever.speller.correct(asked.text))
         query = retrieval_query(q, history)
         vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)
-        signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, query != q.text)
+        follow_up = query != q.text
+        if follow_up and not content_stems(q.text):
+            # "how come?" has nothing of its own: it continues the previous question, and is
+            # judged as that question continued. A follow-up with words of its own is judged
+            # on them alone, so history cannot carry an off-topic question through.
+            continued = replace(q, text=query)
+            signals, missing = measure(continued, hits, hits, self.retriever.vocabulary, True)
+        else:
+            signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, follow_up)
         decision = traced(
             "decide",
             lambda _: decide(q, bool(hits), signals, missing, self.decision),

@@ -22,7 +22,7 @@ class GateDecision:
     """Whether the article can answer the question, and why not when it cannot."""
 
     answer: bool
-    # "ok", "instruction", "low_relevance", "unknown_terms", "no_answer_type", "opinion"
+    # "ok", "instruction", "vague", "low_relevance", "unknown_terms", "no_answer_type", "opinion"
     reason: str
     detail: str = ""
     # The fitted model's belief that the article answers it; None when a rule decided.
@@ -69,8 +69,9 @@ def default_model() -> DecisionModel:
 def decide(
     q: Question, has_passages: bool, signals: Signals, missing: list[str], model: DecisionModel
 ) -> GateDecision:
-    """Answer or decline, before any generation. Instructions are refused and questions about
-    the article as a whole answered outright; the rest is the fitted model's call, and a
+    """Answer or decline, before any generation. Instructions are refused, questions about
+    the article as a whole answered outright, and a question with no words of its own and no
+    conversation to lean on is asked to say more; the rest is the fitted model's call, and a
     decline says why: a name or number the article never uses, an opinion asked for, a kind
     of answer no passage holds, or nothing close enough."""
     if q.intent == "instruction":
@@ -79,6 +80,8 @@ def decide(
         return GateDecision(False, "low_relevance", "the index is empty")
     if q.intent in WHOLE_TEXT:
         return GateDecision(True, "ok")
+    if not signals.own_words and not signals.follow_up:
+        return GateDecision(False, "vague")  # "why?" with nothing before it to lean on
     p = model.probability(signals)
     if p >= model.threshold:
         return GateDecision(True, "ok", probability=p)

@@ -31,7 +31,7 @@ def decline(
     if decision.reason == "instruction":
         return REFUSAL, [], "refused"
     text = not_answered(q, decision)
-    if not hits:
+    if not hits or decision.reason == "vague":  # no passage is closer than another
         return text, [], "abstained"
     closest = hits[0].passage
     line = f"{text} The closest it comes: “{_shortened(closest.page_content)}” [1]"
@@ -42,6 +42,11 @@ def not_answered(q: Question, decision: GateDecision) -> str:
     """One sentence saying why the article cannot answer q (the gate's decision, in words)."""
     if not _looks_english(q.text) and decision.reason != "no_answer_type":
         return "I can only answer questions in English about the article."
+    if decision.reason == "vague":
+        return (
+            "Could you say a little more? Ask about a person, a country or an event the "
+            "article mentions."
+        )
     if decision.reason == "unknown_terms":
         terms = _quote_terms(decision.detail, q.text)
         return f"The article doesn't mention {terms}, so it can't answer that."
