@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run ingest test lint eval fit-decision bench bench-ui bench-load audit clean
+.PHONY: setup run ingest test lint eval fit-decision bench bench-ui bench-load audit mutate clean
 
 # torch first, pinned to the CPU build this project is tested with; a plain `torch`
 # requirement would pull a multi-GB CUDA build. llama-cpp-python compiles once (~5 min).
@@ -61,6 +61,20 @@ bench-load: setup
 # Known vulnerabilities of the installed packages (README: "Dependency audit").
 audit: setup
 	$(BIN)/python -m tools.audit
+
+# Mutation testing of decide.py, verify.py and index.py with the fast tests (eval/mutation.md;
+# settings in pyproject.toml's [tool.mutmut]). From scratch each time: about 20 min on 2 cores.
+# Prints the surviving mutants (`mutmut show NAME` gives a diff), every module's counts and the
+# score, killed / tested; `mutmut browse` explores them.
+mutate: setup
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $$(nproc)
+	@echo "Surviving and untested mutants:"
+	@$(BIN)/mutmut results
+	@echo "Per module (count, module, status):"
+	@$(BIN)/mutmut results --all true | sed -E 's/^ *([a-z_.]+)\.x.*: /\1 /' | sort | uniq -c
+	@$(BIN)/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
+	@$(BIN)/mutmut badge --output mutants/score.json >/dev/null && grep message mutants/score.json
 
 clean:
 	rm -rf $(VENV) data eval/runs

@@ -410,7 +410,9 @@ class TestWithoutModels:
         assert len(upserted) == 11 and report == (resumed.collection_name, 16, True, ())
         assert resumed.is_current()
 
-    def test_an_unreadable_index_is_set_aside_and_rebuilt(self, open_index, monkeypatch) -> None:
+    def test_an_unreadable_index_is_set_aside_and_rebuilt(
+        self, open_index, monkeypatch, caplog
+    ) -> None:
         idx = open_index()
         idx.ensure()
         query = idx.embeddings.embed_query("allies rethinking intelligence sharing")
@@ -425,7 +427,9 @@ class TestWithoutModels:
         monkeypatch.setattr(idx, "_ensure", fails_once)
         report = idx.ensure()
         assert report.rebuilt and report.passages == 16
-        assert len(list(idx.settings.data_dir.glob("chroma.broken-*"))) == 1
+        moved = list(idx.settings.data_dir.glob("chroma.broken-*"))
+        assert len(moved) == 1
+        assert "(Error loading hnsw index)" in caplog.text and str(moved[0]) in caplog.text
         # Searching goes through the new client (a store kept on the old one would fail).
         assert [d.id for d, _ in idx.dense_search(query, 3)] == before
 
@@ -449,9 +453,16 @@ class TestWithoutModels:
         idx.ensure()
         target = idx.all_passages()[3]
         vector = idx.stored_vectors([target.id])[0].tolist()
-        hits = idx.dense_search(vector, 4)
-        assert len(hits) == 4 and hits[0][0].id == target.id
+        hits = idx.dense_search(vector, 5)
+        assert len(hits) == 5 and hits[0][0].id == target.id
         found = idx.stored_vectors([d.id for d, _ in hits]).tolist()
         cosines = [sum(a * b for a, b in zip(v, vector, strict=True)) for v in found]
         assert [s for _, s in hits] == pytest.approx(cosines, abs=1e-4)
         assert cosines == sorted(cosines, reverse=True) and cosines[0] == pytest.approx(1.0)
+
+    def test_a_reopened_index_searches_without_rebuilding(self, open_index) -> None:
+        open_index().ensure()
+        idx = open_index()
+        assert not idx.ensure().rebuilt
+        query = idx.embeddings.embed_query("allies rethinking intelligence sharing")
+        assert len(idx.dense_search(query, 3)) == 3
