@@ -17,8 +17,6 @@ from rag.ingest.index import COLLECTION_PREFIX, IndexBuildError, PassageIndex, f
 from rag.settings import Settings
 from tests.conftest import SEED
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture
 def fresh(tmp_path: Path, embeddings):
@@ -38,6 +36,7 @@ def _names(idx: PassageIndex) -> list[str]:
     return [c.name for c in idx.client.list_collections()]
 
 
+@pytest.mark.slow
 def test_reingesting_changes_nothing(fresh) -> None:
     _, open_index = fresh
     first = open_index().ensure()
@@ -51,6 +50,7 @@ def test_reingesting_changes_nothing(fresh) -> None:
     assert again.client.get_collection(again.collection_name).count() == 16
 
 
+@pytest.mark.slow
 def test_passage_ids_depend_on_the_text_and_place_only(fresh, tmp_path) -> None:
     seeds, _ = fresh
     ids = [p.id for p in load_passages(seeds, 300)]
@@ -62,6 +62,7 @@ def test_passage_ids_depend_on_the_text_and_place_only(fresh, tmp_path) -> None:
     assert len(changed) == len(ids) and 0 < len(set(changed) - set(ids)) < len(ids)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("setting", "value"),
     [("RAG_PASSAGE_CHARS", "600"), ("RAG_EMBED_MODEL", "other-model")],
@@ -85,6 +86,7 @@ def test_a_changed_model_or_passage_size_makes_the_index_stale(
     assert not changed.is_current()
 
 
+@pytest.mark.slow
 def test_a_changed_seed_is_picked_up_and_the_old_collection_dropped(fresh) -> None:
     seeds, open_index = fresh
     old = open_index()
@@ -97,6 +99,7 @@ def test_a_changed_seed_is_picked_up_and_the_old_collection_dropped(fresh) -> No
     assert any("otters" in p.page_content for p in new.all_passages())
 
 
+@pytest.mark.slow
 def test_an_interrupted_build_leaves_the_old_index_and_is_redone(
     fresh, monkeypatch, caplog
 ) -> None:
@@ -121,6 +124,7 @@ def test_an_interrupted_build_leaves_the_old_index_and_is_redone(
     assert "(finishing a build that was interrupted)" in caplog.text
 
 
+@pytest.mark.slow
 def test_collection_names_carry_the_fingerprint(fresh) -> None:
     _, open_index = fresh
     idx = open_index()
@@ -139,6 +143,7 @@ def _break_vectors(data: Path) -> None:
         f.write_bytes(b"xx")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [_break_database, _break_vectors])
 def test_a_corrupted_index_is_set_aside_and_rebuilt_with_a_message(fresh, damage, caplog) -> None:
     seeds, open_index = fresh
@@ -157,6 +162,7 @@ def test_a_corrupted_index_is_set_aside_and_rebuilt_with_a_message(fresh, damage
     assert "could not be read" in caplog.text and str(broken[0]) in caplog.text
 
 
+@pytest.mark.slow
 def test_a_deleted_data_folder_is_rebuilt_with_a_message(fresh, caplog) -> None:
     _, open_index = fresh
     first = open_index()
@@ -168,6 +174,7 @@ def test_a_deleted_data_folder_is_rebuilt_with_a_message(fresh, caplog) -> None:
     assert "building the passage index (there is no index yet)" in caplog.text
 
 
+@pytest.mark.slow
 def test_an_unreadable_index_of_someone_elses_client_is_reported_not_set_aside(fresh) -> None:
     seeds, open_index = fresh
     lines = "\n\n".join(f"Note {i}: the otter number {i} swam." for i in range(1100))
@@ -200,6 +207,7 @@ def _rag(*args: str, env: dict, **kw) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_an_ingest_killed_mid_build_keeps_the_old_index_and_resumes(
     tmp_path: Path, embeddings
 ) -> None:
@@ -245,6 +253,7 @@ def test_an_ingest_killed_mid_build_keeps_the_old_index_and_resumes(
     assert json.loads(asked.stdout)["citations"]
 
 
+@pytest.mark.slow
 def test_chroma_telemetry_is_off(fresh) -> None:
     _, open_index = fresh
     assert open_index().client.get_settings().anonymized_telemetry is False
