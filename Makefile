@@ -63,7 +63,7 @@ audit: setup
 	$(BIN)/python -m tools.audit
 
 # Mutation testing of decide.py, verify.py and index.py with the fast tests (eval/mutation.md;
-# settings in pyproject.toml's [tool.mutmut]). From scratch each time: about 11 min on 2 cores.
+# settings in pyproject.toml's [tool.mutmut]). From scratch each time: about 7 min on 2 cores.
 # Prints the surviving mutants (`mutmut show NAME` gives a diff), every module's counts and the
 # score, killed / tested; `mutmut browse` explores them.
 mutate: setup
