@@ -8,6 +8,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tools.servers import Server
 
 
 class FakeOpenAI(BaseHTTPRequestHandler):
@@ -109,3 +114,22 @@ def fake_openai_server() -> Iterator[str]:
         FakeOpenAI.release.set()  # no held request outlives the server
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def page_with_held_answers(folder: Path) -> Iterator[Server]:
+    """`rag serve` with a queue of one, answered by a FakeOpenAI that holds every reply until
+    `FakeOpenAI.release` is set: the queue fills and stays full for as long as a test needs."""
+    from tools.servers import served
+
+    with fake_openai_server() as llm:
+        FakeOpenAI.mode = "hold"
+        env = {
+            "RAG_DATA_DIR": str(folder / "data"),
+            "RAG_QUEUE_SIZE": "1",
+            "RAG_BACKEND": "openai",
+            "RAG_BASE_URL": llm,
+            "RAG_MODEL": "test-model",
+        }
+        with served(env, folder / "serve.log") as server:
+            yield server

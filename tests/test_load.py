@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from tests.fake_openai import FakeOpenAI, fake_openai_server
+from tests.fake_openai import FakeOpenAI, page_with_held_answers
 from tools.load import Reply, ask, belongs, run_load
 from tools.servers import served
 from tools.ui_bench import questions
@@ -40,36 +40,27 @@ def test_a_full_queue_says_busy_and_the_page_keeps_answering(tmp_path: Path) -> 
     """The model (a fake server) holds every answer until all 24 questions are in, so the queue
     is full when they arrive whatever the machine's speed; then it lets them all finish."""
     asked = ["Why are the allies worried?", "Who defends Trump's approach to Russia?"] * 12
-    with fake_openai_server() as llm:
-        FakeOpenAI.mode = "hold"
-        env = {
-            "RAG_DATA_DIR": str(tmp_path / "data"),
-            "RAG_QUEUE_SIZE": "1",
-            "RAG_BACKEND": "openai",
-            "RAG_BASE_URL": llm,
-            "RAG_MODEL": "test-model",
-        }
-        with served(env, tmp_path / "serve.log") as server:
-            clients = [Client(server.url, verbose=False) for _ in asked]
-            replies: list[Reply] = []
-            start = threading.Barrier(len(asked))
+    with page_with_held_answers(tmp_path) as server:
+        clients = [Client(server.url, verbose=False) for _ in asked]
+        replies: list[Reply] = []
+        start = threading.Barrier(len(asked))
 
-            def reader(client: Client, question: str) -> None:
-                start.wait()
-                replies.append(ask(client, question))
+        def reader(client: Client, question: str) -> None:
+            start.wait()
+            replies.append(ask(client, question))
 
-            pairs = zip(clients, asked, strict=True)
-            threads = [threading.Thread(target=reader, args=pair) for pair in pairs]
-            for t in threads:
-                t.start()
-            deadline = time.monotonic() + 120
-            while not any(r.busy for r in replies) and time.monotonic() < deadline:
-                time.sleep(0.05)  # polling for the first "busy" reply, not guessing a delay
-            FakeOpenAI.release.set()
-            for t in threads:
-                t.join()
-            FakeOpenAI.mode = "ok"
-            after = ask(clients[0], asked[0])
+        pairs = zip(clients, asked, strict=True)
+        threads = [threading.Thread(target=reader, args=pair) for pair in pairs]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 120
+        while not any(r.busy for r in replies) and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling for the first "busy" reply, not guessing a delay
+        FakeOpenAI.release.set()
+        for t in threads:
+            t.join()
+        FakeOpenAI.mode = "ok"
+        after = ask(clients[0], asked[0])
     busy = [r for r in replies if r.busy]
     answered = [r for r in replies if not r.busy]
     assert busy, "24 questions at once with room for 4 running and 1 waiting: some must be told"

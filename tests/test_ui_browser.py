@@ -11,7 +11,7 @@ from gradio_client import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rag.settings import PROJECT_ROOT
-from tests.fake_openai import FakeOpenAI, fake_openai_server
+from tests.fake_openai import FakeOpenAI, page_with_held_answers
 from tools.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
 from tools.load import ask
 from tools.servers import free_port, served
@@ -228,48 +228,37 @@ def test_markup_in_a_question_is_shown_as_text_and_never_runs(browser, server) -
 def test_a_full_queue_says_busy_and_keeps_the_question(browser, tmp_path: Path) -> None:
     """The language model (a fake server here) holds every answer until the test releases it,
     so the queue stays full for as long as the test needs: no race with the queue draining."""
-    with fake_openai_server() as llm:
-        FakeOpenAI.mode = "hold"
-        env = {
-            "RAG_DATA_DIR": str(tmp_path / "data"),
-            "RAG_QUEUE_SIZE": "1",
-            "RAG_BACKEND": "openai",
-            "RAG_BASE_URL": llm,
-            "RAG_MODEL": "test-model",
-        }
-        with served(env, tmp_path / "serve.log") as server:
-            chat = _open(browser, server.url, DESKTOP)
-            # Far more questions than the page answers at once plus its queue of one (Gradio
-            # admits a few more than max_size when they arrive together): some are turned
-            # away, which shows the queue is full, and it stays full while answers are held.
-            clients = [Client(server.url, verbose=False) for _ in range(24)]
-            busy = threading.Event()
+    with page_with_held_answers(tmp_path) as server:
+        chat = _open(browser, server.url, DESKTOP)
+        # Far more questions than the page answers at once plus its queue of one (Gradio
+        # admits a few more than max_size when they arrive together): some are turned
+        # away, which shows the queue is full, and it stays full while answers are held.
+        clients = [Client(server.url, verbose=False) for _ in range(24)]
+        busy = threading.Event()
 
-            def flood(client: Client) -> None:
-                if ask(client, "Why are the allies worried?").busy:
-                    busy.set()
+        def flood(client: Client) -> None:
+            if ask(client, "Why are the allies worried?").busy:
+                busy.set()
 
-            threads = [threading.Thread(target=flood, args=(c,)) for c in clients]
-            for t in threads:
-                t.start()
-            assert busy.wait(60), "the flood never filled the queue"
-            assert _wait(lambda: len(FakeOpenAI.seen) >= CONCURRENCY), "no answer was held"
-            question = "Who defends Trump's approach to Russia?"
-            box = chat.page.locator("#question textarea")
-            box.fill(question)
-            box.press("Enter")
-            chat.page.get_by_text(
-                "This application is currently busy. Please try again."
-            ).wait_for()
-            assert box.input_value() == question
-            # The notice explains; no "Error" badge hides the conversation or the question.
-            badges = chat.page.locator("#chat .error, #question span.error, #article-box .error")
-            assert all(not badges.nth(i).is_visible() for i in range(badges.count()))
-            FakeOpenAI.release.set()
-            for t in threads:
-                t.join()
-            chat.ask(question)  # once the others are answered, trying again works
-            assert "Republican lawmakers" in chat.last_answer().inner_text()
+        threads = [threading.Thread(target=flood, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        assert busy.wait(60), "the flood never filled the queue"
+        assert _wait(lambda: len(FakeOpenAI.seen) >= CONCURRENCY), "no answer was held"
+        question = "Who defends Trump's approach to Russia?"
+        box = chat.page.locator("#question textarea")
+        box.fill(question)
+        box.press("Enter")
+        chat.page.get_by_text("This application is currently busy. Please try again.").wait_for()
+        assert box.input_value() == question
+        # The notice explains; no "Error" badge hides the conversation or the question.
+        badges = chat.page.locator("#chat .error, #question span.error, #article-box .error")
+        assert all(not badges.nth(i).is_visible() for i in range(badges.count()))
+        FakeOpenAI.release.set()
+        for t in threads:
+            t.join()
+        chat.ask(question)  # once the others are answered, trying again works
+        assert "Republican lawmakers" in chat.last_answer().inner_text()
 
 
 def _wait(condition, seconds: float = 60) -> bool:
