@@ -157,7 +157,7 @@ class Answerer:
         vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)
         follow_up = query != q.text
         if follow_up and not content_stems(q.text):
-            # "how come?" has nothing of its own: it continues the previous question, and is
+            # "why is that?" has nothing of its own: it continues the previous question, and is
             # judged as that question continued. A follow-up with words of its own is judged
             # on them alone, so history cannot carry an off-topic question through.
             continued = replace(q, text=query)
