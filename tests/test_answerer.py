@@ -200,3 +200,21 @@ def test_a_description_of_the_passages_is_not_an_answer(make_answerer) -> None:
         lambda p: "The passage discusses the intelligence landscape and key allies [1]."
     ).ask("Why are some allies considering scaling back intelligence sharing with Washington?")
     assert answer.mode == "quoted" and "citing worries" in answer.answer
+
+
+def test_what_a_model_writes_past_a_stop_sequence_is_not_part_of_the_answer(
+    make_answerer,
+) -> None:
+    """The scripted model, like some servers, ignores `stop`: the answer ends there anyway."""
+
+    def runs_on(prompt: str) -> str:
+        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
+        return (
+            f"Republican lawmakers defend Trump’s overtures towards Russia [{n}].\n\n"
+            f"Question: who else?\nAdministration officials defend Trump’s overtures towards "
+            f"Russia to foster peace and stability [{n}]."
+        )
+
+    answer = make_answerer(runs_on).ask("Who defends Trump's diplomatic overtures?")
+    assert answer.mode == "generated"
+    assert answer.answer == "Republican lawmakers defend Trump’s overtures towards Russia. [1]"
