@@ -214,5 +214,5 @@ class PassageIndex:
 
 
 def _collection_names(client: chromadb.ClientAPI) -> list[str]:
-    """Collection names across Chroma versions (objects in 0.x, names in 1.x)."""
-    return [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    """The names of the client's collections (Chroma 1.x lists Collection objects)."""
+    return [c.name for c in client.list_collections()]
