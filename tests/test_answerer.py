@@ -11,6 +11,13 @@ pytestmark = pytest.mark.slow
 
 ALLIES = "Which allies are rethinking intelligence sharing with the United States?"
 SOURCE = SEED.read_text(encoding="utf-8")
+# A sentence the article's Republican-lawmakers passage supports, in other words.
+DEFENDERS = "Republican lawmakers defend Trump’s overtures towards Russia"
+
+
+def _number_of(prompt: str, word: str) -> int:
+    """The number of the first passage in an answer prompt that holds the word."""
+    return next(i for i in range(1, 5) if word in passage(prompt, i))
 
 
 def _check_citations(answer) -> None:
@@ -20,7 +27,7 @@ def _check_citations(answer) -> None:
 
 def test_a_supported_sentence_is_kept_with_the_passage_that_supports_it(make_answerer) -> None:
     def copy_israel_passage(prompt: str) -> str:
-        n = next(i for i in range(1, 5) if "Israel" in passage(prompt, i))
+        n = _number_of(prompt, "Israel")
         return (
             f"Key allies include Israel, Saudi Arabia, and members of the Five Eyes alliance [{n}]."
         )
@@ -164,7 +171,7 @@ def test_a_question_in_another_language_gets_an_english_hint(make_answerer) -> N
 
 def test_generation_stops_once_the_answer_is_complete(make_answerer) -> None:
     def three_sentences(prompt: str) -> str:
-        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
+        n = _number_of(prompt, "Republican")
         return (
             f"Republican lawmakers defend Trump’s diplomatic overtures towards Russia as a "
             f"strategic maneuver [{n}]. Administration officials defend Trump’s overtures "
@@ -184,15 +191,15 @@ def test_generation_stops_once_the_answer_is_complete(make_answerer) -> None:
 
 def test_a_sentence_split_across_chunks_is_checked_whole(make_answerer) -> None:
     def answer(prompt: str) -> str:
-        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
-        return f"Republican lawmakers defend Trump’s overtures towards Russia [{n}]."
+        n = _number_of(prompt, "Republican")
+        return f"{DEFENDERS} [{n}]."
 
     for size in (1, 3, 64):
         answerer = make_answerer(answer)
         answerer.model.chunk_chars = size
         reply = answerer.ask("Who defends Trump's diplomatic overtures?")
         assert reply.mode == "generated", size
-        assert reply.answer == "Republican lawmakers defend Trump’s overtures towards Russia. [1]"
+        assert reply.answer == f"{DEFENDERS}. [1]"
 
 
 def test_a_description_of_the_passages_is_not_an_answer(make_answerer) -> None:
@@ -208,13 +215,13 @@ def test_what_a_model_writes_past_a_stop_sequence_is_not_part_of_the_answer(
     """The scripted model, like some servers, ignores `stop`: the answer ends there anyway."""
 
     def runs_on(prompt: str) -> str:
-        n = next(i for i in range(1, 5) if "Republican" in passage(prompt, i))
+        n = _number_of(prompt, "Republican")
         return (
-            f"Republican lawmakers defend Trump’s overtures towards Russia [{n}].\n\n"
+            f"{DEFENDERS} [{n}].\n\n"
             f"Question: who else?\nAdministration officials defend Trump’s overtures towards "
             f"Russia to foster peace and stability [{n}]."
         )
 
     answer = make_answerer(runs_on).ask("Who defends Trump's diplomatic overtures?")
     assert answer.mode == "generated"
-    assert answer.answer == "Republican lawmakers defend Trump’s overtures towards Russia. [1]"
+    assert answer.answer == f"{DEFENDERS}. [1]"
