@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -166,18 +167,30 @@ def stream_text(
     stop: list[str] | None = None,
     config: RunnableConfig | None = None,
 ) -> Iterator[str]:
-    """Stream the reply's text; any backend failure becomes an LLMError with a clear message."""
+    """Stream the reply's text, ending before any stop sequence even where a server ignores
+    `stop`; any backend failure becomes an LLMError with a clear message."""
     import httpx
     import openai
     from langchain_openai.chat_models.base import BaseChatOpenAI
 
     # A server's stream ends with a finish reason; one that stops without it was cut off.
     finished = not isinstance(model, BaseChatOpenAI)
+    # The last characters are held back while they may be the start of a stop sequence.
+    hold = max((len(s) for s in stop or ()), default=1) - 1
+    held = ""
     try:
-        for chunk in model.stream(messages, config=config, stop=stop):
-            finished = finished or bool(chunk.response_metadata.get("finish_reason"))
-            if chunk.text:
-                yield chunk.text
+        with contextlib.closing(model.stream(messages, config=config, stop=stop)) as chunks:
+            for chunk in chunks:
+                finished = finished or bool(chunk.response_metadata.get("finish_reason"))
+                held += chunk.text
+                cut = min((held.find(s) for s in stop or () if s in held), default=-1)
+                if cut >= 0:
+                    if cut:
+                        yield held[:cut]
+                    return
+                if len(held) > hold:
+                    yield held[: len(held) - hold]
+                    held = held[len(held) - hold :]
     except (openai.APITimeoutError, httpx.TimeoutException):
         raise LLMError("The language model took too long to answer; please try again.") from None
     except openai.APIConnectionError:
@@ -195,5 +208,7 @@ def stream_text(
             f"The language model server sent a reply that could not be read "
             f"({type(err).__name__}); please try again."
         ) from None
+    if held:
+        yield held
     if not finished:
         raise LLMError("The language model server's reply was cut off; please try again.")

@@ -33,6 +33,19 @@ def test_openai_backend_streams_from_a_real_http_server(server) -> None:
 
 
 @pytest.mark.parametrize(
+    ("stop", "text"),
+    [
+        (["\n\n"], "You asked: hello"),  # inside one streamed piece
+        (["asked: hel"], "You "),  # across pieces ("You ", "asked: ", "hello...")
+        (["nowhere"], "You asked: hello\n\nthere"),
+    ],
+)
+def test_a_stop_sequence_ends_the_text_even_when_the_server_ignores_it(server, stop, text):
+    streamed = "".join(stream_text(_model(server), [HumanMessage("hello\n\nthere")], stop))
+    assert streamed == text
+
+
+@pytest.mark.parametrize(
     ("mode", "message"),
     [
         ("500", "HTTP 500"),

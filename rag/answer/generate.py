@@ -85,12 +85,6 @@ class Generator:
             for piece in pieces:
                 timings.mark("first_token")
                 buffer += piece
-                # Not every server honours `stop`: what follows a stop sequence is the model
-                # writing the prompt on, never part of the answer.
-                stop_at = min((buffer.find(s) for s in _STOP if s in buffer), default=-1)
-                if stop_at >= 0:
-                    buffer = buffer[:stop_at]
-                    break
                 complete, buffer = split_finished(buffer, len(passages))
                 yield from accept(complete)
                 if len(draft.sentences) >= TUNING.max_sentences:
