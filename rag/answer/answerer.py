@@ -155,14 +155,13 @@ class Answerer:
         q = replace(asked, text=self.retriever.speller.correct(asked.text))
         query = retrieval_query(q, history)
         vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)
-        follow_up = query != q.text
-        if follow_up and not content_stems(q.text):
-            # "why is that?" has nothing of its own: it continues the previous question, and is
-            # judged as that question continued. A follow-up with words of its own is judged
-            # on them alone, so history cannot carry an off-topic question through.
+        if continues_previous(q, query):
+            # It is judged as the previous question continued. A follow-up with words of its
+            # own is judged on them alone, so history cannot carry an off-topic question through.
             continued = replace(q, text=query)
             signals, missing = measure(continued, hits, hits, self.retriever.vocabulary, True)
         else:
+            follow_up = query != q.text
             signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, follow_up)
         decision = traced(
             "decide",
@@ -184,7 +183,7 @@ class Answerer:
     def _own_similarity(self, seen: Assessment) -> np.ndarray | None:
         """For a follow-up with words of its own, each passage's similarity to the new question
         alone ("why do they say that?" has none, and its own vector would only add noise)."""
-        if seen.query == seen.q.text or not content_stems(seen.q.text):
+        if seen.query == seen.q.text or continues_previous(seen.q, seen.query):
             return None
         return self._embed([h.passage.page_content for h in seen.hits]) @ seen.vector
 
@@ -226,6 +225,12 @@ def retrieval_query(q: Question, history: list[dict]) -> str:
     if not previous:
         return q.text
     return f"{previous[-1].strip()[:1000]} {q.text}"
+
+
+def continues_previous(q: Question, query: str) -> bool:
+    """A follow-up with no words of its own ("why is that?"): it continues the previous
+    question, which its retrieval query carries."""
+    return query != q.text and not content_stems(q.text)
 
 
 def _span(passage) -> tuple[str, int, int]:

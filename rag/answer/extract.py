@@ -9,6 +9,10 @@ from rag.nlp.vocabulary import PLACE_KINDS, is_place
 from rag.nlp.words import stem, words
 from rag.tuning import TUNING
 
+# Names questions about countries or places ("Which countries are mentioned?").
+_COUNTRY_STEMS = frozenset(stem(w) for w in ("country", "nation"))  # also their plurals
+_PLACE_STEMS = frozenset(stem(w) for w in ("place", "where"))
+
 
 def body_passages(passages: list[Document], source: str) -> list[Document]:
     """The passages of one source's paragraphs (not title or headings), in order."""
@@ -38,9 +42,9 @@ def names_by_passage(body: list[Document], question: str = "") -> list[tuple[Doc
 def _place_kinds(question: str) -> tuple[str, ...] | None:
     """The kinds of place a names question asks for, or None when it asks for any name."""
     asked = {stem(w) for w in words(question)}
-    if asked & {stem("country"), stem("countries"), stem("nation"), stem("nations")}:
+    if asked & _COUNTRY_STEMS:
         return ("country",)
-    if asked & {stem("place"), stem("places"), stem("where")}:
+    if asked & _PLACE_STEMS:
         return PLACE_KINDS
     return None
 
