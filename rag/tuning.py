@@ -56,8 +56,10 @@ class Tuning:
     max_quotes: int = 2
     # A second passage is quoted when it scores within this share of the best.
     quote_margin: float = 0.9
-    # Passages quoted in a summary.
-    summary_sentences: int = 5
+    # Sentences quoted in a summary, and the most words they may hold together: a reader who
+    # asks for the short version wants a few lines, not the lead paragraphs.
+    summary_sentences: int = 3
+    summary_words: int = 70
     # Passages cited when listing the names in an article.
     max_name_passages: int = 8
 

@@ -13,13 +13,14 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 
 from rag.answer.decide import DecisionModel, GateDecision, decide, default_model
 from rag.answer.decline import decline
-from rag.answer.extract import body_passages, edge_passage, key_passages, names_by_passage
+from rag.answer.extract import body_passages, edge_passage, names_by_passage, summary_sentences
 from rag.answer.generate import Generator
 from rag.answer.question import Question, classify, clean
 from rag.answer.rank import context_passages, quotes, rank_passages
 from rag.answer.reply import Answer, Draft, Event, Timings
 from rag.answer.retrieve import Hit, Retriever
 from rag.answer.signals import Signals, measure
+from rag.answer.span import answer_span
 from rag.llm import describe
 from rag.nlp.words import content_stems
 from rag.settings import Settings
@@ -95,8 +96,8 @@ class Answerer:
         decision, hits, draft, mode = seen.decision, seen.hits, Draft(), "abstained"
         if decision.answer and q.intent == "summary":
             mode = "summary"
-            for passage in key_passages(self._body(hits)):
-                yield from _shown(draft.add(passage.page_content, [passage], quote=True))
+            for sentence, passage in summary_sentences(self._body(hits)):
+                yield from _shown(draft.add(sentence, [passage], quote=True))
         elif decision.answer and q.intent in ("ending", "opening"):
             mode, passage = "quoted", edge_passage(self._body(hits), q.intent)
             yield from _shown(draft.add(passage.page_content, [passage], quote=True))
@@ -122,8 +123,15 @@ class Answerer:
                     yield Event("sentence", sentence)
                 if not draft.sentences:
                     mode = "quoted"
+                    asked = seen.q
+                    if continues_previous(seen.q, seen.query):
+                        asked = replace(seen.q, text=seen.query)
                     for passage in quotes(ranked):
-                        yield from _shown(draft.add(passage.page_content, [passage], quote=True))
+                        span = answer_span(asked, passage.page_content)
+                        if span and (span.cut_before or span.cut_after):
+                            mode = "extracted"
+                        text = span.quoted() if span else passage.page_content
+                        yield from _shown(draft.add(text, [passage], quote=True))
         if decision.answer:
             answer = self._reply(q, " ".join(draft.sentences), False, draft.citations(), mode)
             if mode == "names":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from rag.nlp.names import name_phrases
+from rag.nlp.sentences import split_sentences
 from rag.nlp.vocabulary import PLACE_KINDS, is_place
 from rag.nlp.words import stem, words
 from rag.tuning import TUNING
@@ -49,16 +50,25 @@ def _place_kinds(question: str) -> tuple[str, ...] | None:
     return None
 
 
-def key_passages(body: list[Document]) -> list[Document]:
-    """For a summary: a news article's lead (its first two passages), then the first passage
-    of each later section, in article order."""
+def summary_sentences(body: list[Document]) -> list[tuple[str, Document]]:
+    """For a summary: the first sentence of each of a news article's two lead passages, then
+    of each later section, in article order, as many as fit in the summary's words (always at
+    least one)."""
     chosen = body[:2]
     seen = {p.metadata["section"] for p in chosen}
     for p in body[2:]:
         if p.metadata["section"] not in seen:
             seen.add(p.metadata["section"])
             chosen.append(p)
-    return chosen[: TUNING.summary_sentences]
+    picked: list[tuple[str, Document]] = []
+    total = 0
+    for p in chosen[: TUNING.summary_sentences]:
+        first = split_sentences(p.page_content)[0]
+        total += len(words(first))
+        if picked and total > TUNING.summary_words:
+            break
+        picked.append((first, p))
+    return picked
 
 
 def edge_passage(body: list[Document], intent: str) -> Document:

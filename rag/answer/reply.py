@@ -32,7 +32,7 @@ class Answer:
     citations: list[Citation]
     backend: str
     timings_ms: dict[str, float]
-    mode: str  # "generated", "quoted", "summary", "names", "abstained" or "refused"
+    mode: str  # "generated", "extracted", "quoted", "summary", "names", "abstained" or "refused"
     reason: str = ""
     # (source, start, end) of the passages retrieved, best first: for evaluation, not printed.
     retrieved: list[tuple[str, int, int]] = field(default_factory=list)

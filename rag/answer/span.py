@@ -1,0 +1,203 @@
+"""The shortest part of a passage that answers a question: a run of its clauses, verbatim.
+
+A sentence is cut at its clause punctuation (commas, semicolons, colons, dashes). In the
+sentence that holds most of the question's words, the fewest clauses in a row that hold them
+anchor the answer; the kind of answer the question asks for then moves or widens it: a reason
+for "why", the names for "who" and "which", the rest of a list, the next clause when these
+only restate the question. The text is the article's own, so the answer stays faithful by
+construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answer.question import Question
+from rag.nlp.names import names
+from rag.nlp.sentences import sentence_spans
+from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, specificity
+from rag.nlp.words import content_words, numbers, stem, words
+
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
+# Openers of a clause that gives a reason or a purpose (general English connectives).
+_REASON = re.compile(
+    r"^(because|since|as|given|citing|due to|owing to|thanks to|so that|in order to|to)\b",
+    re.IGNORECASE,
+)
+# Openers that continue a list begun in the clause before.
+_LIST_GOES_ON = re.compile(r"^(and|or|including|such as|like|as well as)\b", re.IGNORECASE)
+# Leading words that only join the clause to the rest of its sentence.
+_JOINER = re.compile(r"^(and|or|but|while|whereas|although|though|as)\s+", re.IGNORECASE)
+# Fewer new content words than this, and the answer only restates the question.
+MIN_NEW_WORDS = 3
+_WHY = re.compile(r"\b(why|how come|what for|reason|reasons)\b", re.IGNORECASE)
+_NAMES_ASKED = re.compile(r"\b(who|whom|whose|which)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a sentence: its place in the passage and what it holds."""
+
+    start: int
+    end: int
+    text: str
+    stems: frozenset[str]
+    new_words: int  # content words the question lacks
+    named: bool  # holds a name, a number or a word for people that the question lacks
+
+
+@dataclass(frozen=True)
+class Span:
+    """The chosen text, where it lies in the passage, and whether it was cut from a longer
+    sentence on either side."""
+
+    text: str
+    start: int
+    end: int
+    cut_before: bool
+    cut_after: bool
+
+    def quoted(self) -> str:
+        """The text with an ellipsis where the sentence was cut."""
+        return ("…" if self.cut_before else "") + self.text + ("…" if self.cut_after else "")
+
+
+def answer_span(q: Question, passage: str) -> Span | None:
+    """The run of clauses of `passage` that answers `q`, or None when no clause holds any of
+    the question's words."""
+    asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
+    if not asked:
+        return None
+    asked_stems = {stem(w) for w in asked}
+    sentences = [
+        _clauses(passage, s, e, asked_stems) for s, e in sentence_spans(passage, 0, len(passage))
+    ]
+    found = [[_found(asked, c.stems) for c in sentence] for sentence in sentences]
+    scores = [_coverage(asked, _union(clauses)) for clauses in found]
+    best = max(range(len(sentences)), key=lambda i: scores[i], default=None)
+    if best is None or not scores[best]:
+        return None
+    first, last = _window(found[best])
+    first, last = _widen(q, sentences[best], first, last)
+    return _span(passage, sentences[best], first, last)
+
+
+def _found(asked: list[str], stems: frozenset[str]) -> dict[str, float]:
+    """The question's words a clause holds: 1 as typed (same stem), 1/2 through a typo or the
+    word family only."""
+    vocabulary = Vocabulary(stems)
+    return {
+        w: 1.0 if stem(w) in stems else 0.5
+        for w in asked
+        if stem(w) in stems or vocabulary.knows(w)
+    }
+
+
+def _union(found: list[dict[str, float]]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for clause in found:
+        for w, weight in clause.items():
+            merged[w] = max(weight, merged.get(w, 0.0))
+    return merged
+
+
+def _coverage(asked: list[str], found: dict[str, float]) -> float:
+    """The share of the question's words found, each weighted by how rare it is."""
+    total = sum(specificity(w) for w in asked) or 1.0
+    return sum(specificity(w) * found.get(w, 0.0) for w in asked) / total
+
+
+def _window(found: list[dict[str, float]]) -> tuple[int, int]:
+    """The fewest clauses in a row that hold every question word the sentence holds as well
+    as the sentence does."""
+    target = _union(found)
+    best = (0, len(found) - 1)
+    for first in range(len(found)):
+        for last in range(first, len(found)):
+            if _union(found[first : last + 1]) == target:
+                if last - first < best[1] - best[0]:
+                    best = (first, last)
+                break
+    return best
+
+
+def _clauses(passage: str, start: int, end: int, asked: set[str]) -> list[Clause]:
+    """The clauses of passage[start:end], each marked when it brings names the question lacks."""
+    sentence = passage[start:end]
+    fresh = names(sentence) | numbers(sentence)
+    clauses, cursor = [], 0
+    cuts = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(sentence)] + [(len(sentence),) * 2]
+    for cut_start, cut_end in cuts:
+        text = sentence[cursor:cut_start]
+        if text.strip():
+            own = words(text)
+            clauses.append(
+                Clause(
+                    start + cursor,
+                    start + cut_start,
+                    text,
+                    frozenset(stem(w) for w in own),
+                    sum(stem(w) not in asked for w in content_words(text)),
+                    any(w in fresh and stem(w) not in asked for w in own),
+                )
+            )
+        cursor = cut_end
+    return clauses
+
+
+def _widen(q: Question, sentence: list[Clause], first: int, last: int) -> tuple[int, int]:
+    """The first and last clause of the answer, from the clauses that hold the question's
+    words."""
+    if _WHY.search(q.text):
+        for j in range(first, len(sentence)):
+            if _REASON.match(sentence[j].text.strip()):
+                return j, _list_end(sentence, j)
+    if _NAMES_ASKED.search(q.text) and not any(c.named for c in sentence[first : last + 1]):
+        near = [j for j in range(len(sentence)) if sentence[j].named]
+        if near:
+            j = min(near, key=lambda k: (min(abs(k - first), abs(k - last)), k < first))
+            start = j
+            while start > 0 and sentence[start - 1].named:
+                start -= 1
+            return start, _list_end(sentence, j)
+    first, last = _list_start(sentence, first), _list_end(sentence, last)
+    # Clauses that only restate the question take the next one (the last, the one before).
+    while sum(c.new_words for c in sentence[first : last + 1]) < MIN_NEW_WORDS and (
+        first > 0 or last < len(sentence) - 1
+    ):
+        if last < len(sentence) - 1:
+            last = _list_end(sentence, last + 1)
+        else:
+            first = _list_start(sentence, first - 1)
+    return first, last
+
+
+def _list_start(sentence: list[Clause], j: int) -> int:
+    """The first clause of a list that clause j continues ("..., transparency, and trust")."""
+    if not _LIST_GOES_ON.match(sentence[j].text.strip()):
+        return j
+    while j > 0 and len(words(sentence[j - 1].text)) <= 3:
+        j -= 1
+    return max(j - 1, 0)
+
+
+def _list_end(sentence: list[Clause], j: int) -> int:
+    """The last clause of a list that starts at or runs through clause j."""
+    while j + 1 < len(sentence) and (
+        _LIST_GOES_ON.match(sentence[j + 1].text.strip())
+        or sentence[j + 1].named
+        and len(words(sentence[j + 1].text)) <= 3
+    ):
+        j += 1
+    return j
+
+
+def _span(passage: str, sentence: list[Clause], first: int, last: int) -> Span:
+    start, end = sentence[first].start, sentence[last].end
+    text = passage[start:end]
+    cut_before, cut_after = first > 0, last < len(sentence) - 1
+    joiner = _JOINER.match(text)
+    if joiner and (cut_before or cut_after):  # "While X, Y": X alone is a statement of its own
+        start, text, cut_before = start + joiner.end(), text[joiner.end() :], True
+    return Span(text, start, start + len(text), cut_before, cut_after)

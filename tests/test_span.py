@@ -1,0 +1,81 @@
+"""The answering span: clauses chosen by the question's words and the kind of answer asked for."""
+
+import pytest
+
+from rag.answer.question import classify
+from rag.answer.span import answer_span
+
+# Passages written for these tests, not taken from the article: the rules must hold for any text.
+HARBOUR = (
+    "The council voted to close the old harbour, citing the cost of repairing the sea wall. "
+    "Fishermen protested outside the town hall."
+)
+TRADE = (
+    "The summit brought together several neighbours, including Norway, Iceland, and members of "
+    "the Nordic Council, raising questions about future fishing quotas."
+)
+BRIDGE = (
+    "While engineers and some local councillors defend the new bridge as a way to ease traffic "
+    "in the centre, residents remain doubtful about its cost and its noise."
+)
+VALUES = "The report names three priorities: safety, openness, and shared long-term planning."
+
+
+def _span(question: str, passage: str) -> str:
+    span = answer_span(classify(question), passage)
+    assert span is not None
+    assert passage[span.start : span.end] == span.text  # verbatim, at its place in the passage
+    return span.quoted()
+
+
+def test_why_takes_the_clause_that_gives_the_reason() -> None:
+    assert _span("why did the council close the harbour?", HARBOUR) == (
+        "…citing the cost of repairing the sea wall."
+    )
+
+
+def test_which_takes_the_names_the_question_lacks_not_the_clause_that_restates_it() -> None:
+    assert _span("which neighbours came to the summit?", TRADE) == (
+        "…including Norway, Iceland, and members of the Nordic Council…"
+    )
+
+
+def test_who_keeps_the_clause_that_holds_the_people_and_drops_the_joining_word() -> None:
+    assert _span("who defends the new bridge?", BRIDGE) == (
+        "…engineers and some local councillors defend the new bridge as a way to ease traffic "
+        "in the centre…"
+    )
+
+
+def test_the_other_clause_answers_what_the_first_one_does_not() -> None:
+    assert _span("what are residents doubtful about?", BRIDGE) == (
+        "…residents remain doubtful about its cost and its noise."
+    )
+
+
+def test_a_list_is_kept_whole_with_its_head_when_the_question_matches_its_last_item() -> None:
+    assert _span("what about shared planning?", VALUES) == VALUES
+
+
+def test_a_clause_that_only_restates_the_question_takes_its_neighbour() -> None:
+    text = "In response to the flooding, the mayor announced a new pumping station."
+    assert _span("how did they respond to the flooding?", text) == text
+
+
+def test_the_sentence_with_the_question_words_is_chosen() -> None:
+    assert _span("did fishermen protest?", HARBOUR) == "Fishermen protested outside the town hall."
+
+
+@pytest.mark.parametrize("question", ["why?", "what is the capital of Peru?"])
+def test_no_span_without_the_questions_words(question: str) -> None:
+    assert answer_span(classify(question), HARBOUR) is None
+
+
+def test_a_word_found_as_typed_beats_one_found_only_through_its_word_family() -> None:
+    text = "Officials warned about cyber attacks on banks, given the rise of cybercriminals abroad."
+    assert _span("what about cybercriminals?", text) == "…given the rise of cybercriminals abroad."
+
+
+def test_question_words_spread_over_two_clauses_keep_both() -> None:
+    text = "As cargo ships grow larger, the depth of the channel is paramount."
+    assert _span("what is paramount for cargo ships?", text) == text
