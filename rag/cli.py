@@ -65,8 +65,17 @@ def _parse(name: str, raw: str) -> Any:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _threshold(raw: str, lower_is_better: bool) -> tuple[str, float]:
+    from rag.eval.gate import parse_threshold
+
+    try:
+        return parse_threshold(raw, lower_is_better)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The `rag` argument parser with its five subcommands."""
+    """The `rag` argument parser with its subcommands."""
     settings = _settings_parent()
     parser = _Parser(
         prog="rag",
@@ -134,6 +143,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="also run LangChain's tutorial chain on the same items and model",
     )
     ev.add_argument("--limit", type=int, default=0, help="answer only the first N items")
+    ev.add_argument(
+        "--compare",
+        type=Path,
+        metavar="RUN_DIR",
+        help="compare with an earlier run: each headline change with a paired bootstrap 95%% "
+        "interval, and the items that flipped (written to comparison.md and the report)",
+    )
+    ev.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        type=lambda raw: _threshold(raw, lower_is_better=False),
+        help="exit 1 when a headline number is under VALUE (0.85 or 85%%), e.g. correct=0.8; "
+        "repeatable",
+    )
+    ev.add_argument(
+        "--fail-over",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        type=lambda raw: _threshold(raw, lower_is_better=True),
+        help="exit 1 when a lower-is-better number is over VALUE, e.g. "
+        "false_abstention_rate=0.1 or latency_p50_ms=1000; repeatable",
+    )
+    ev.add_argument(
+        "--check-dataset",
+        type=Path,
+        metavar="PATH",
+        help="only check a test set (schema, evidence verbatim in the seeds, duplicates): "
+        "one line per problem; answers nothing",
+    )
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two eval runs",
+        description="Compare two `rag eval` output folders: each headline number's change with "
+        "a paired bootstrap 95%% interval, and the items that broke or were fixed.",
+    )
+    cmp.add_argument("before", type=Path, help="the earlier run folder")
+    cmp.add_argument("after", type=Path, help="the later run folder")
     bench = sub.add_parser(
         "bench",
         parents=[settings],

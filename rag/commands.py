@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from rag.settings import Settings
@@ -62,12 +63,41 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.eval.compare import load_run
+    from rag.eval.gate import missed
     from rag.eval.run import run_eval
 
-    summary = run_eval(settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit)
+    if args.check_dataset:
+        return _check_dataset(settings, args.check_dataset)
+    before = load_run(args.compare) if args.compare else None  # a bad folder fails first
+    summary = run_eval(
+        settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit, before=before
+    )
     print(f"Wrote {args.out}/report.md")
     headline = summary["system"]["headline"]
     print(json.dumps(headline, indent=2))
+    if before is not None:
+        print(f"Compared with {before.path}: {args.out}/comparison.md")
+    misses = missed(headline, args.fail_under, args.fail_over)
+    for line in misses:
+        print(f"rag: eval gate: {line}", file=sys.stderr)
+    return 1 if misses else 0
+
+
+def _check_dataset(settings: Settings, path: Path) -> int:
+    from rag.eval.dataset import check_dataset, read_sources
+
+    count, problems = check_dataset(path, read_sources(settings.seeds_dir))
+    for line in problems:
+        print(line)
+    print(f"{path}: {count} items, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_compare(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.eval.compare import compare_runs, comparison_markdown, load_run
+
+    print(comparison_markdown(compare_runs(load_run(args.before), load_run(args.after))), end="")
     return 0
 
 
@@ -84,5 +114,6 @@ COMMANDS = {
     "ask": cmd_ask,
     "serve": cmd_serve,
     "eval": cmd_eval,
+    "compare": cmd_compare,
     "bench": cmd_bench,
 }

@@ -152,13 +152,28 @@ def test_a_short_eval_run_writes_results_summary_and_report(tmp_path: Path, seed
     assert "# Evaluation report" in (out / "report.md").read_text()
 
 
-def test_bootstrap_interval_brackets_the_mean_and_narrows_with_more_items() -> None:
-    from rag.eval.metrics import bootstrap_interval
+def _row(correct: bool, answerable: bool = True, latency: float = 100.0) -> dict:
+    """A scored row with just what the headline reads."""
+    return {
+        "answerable": answerable,
+        "abstained": not answerable and correct,
+        "correct": correct,
+        "cited": True,
+        "latency_ms": latency,
+        "category": "fact",
+    }
 
-    assert bootstrap_interval([]) is None
-    assert bootstrap_interval([1.0] * 10) == (1.0, 1.0)
-    small = bootstrap_interval([1.0, 0.0] * 10)
-    large = bootstrap_interval([1.0, 0.0] * 200)
-    assert small[0] < 0.5 < small[1] and large[0] < 0.5 < large[1]
-    assert large[1] - large[0] < small[1] - small[0]
-    assert 0.15 < small[1] - small[0] < 0.5  # about +-11 points for 20 items
+
+def test_every_headline_number_gets_an_interval_that_brackets_it_and_narrows_with_more_items():
+    from rag.eval.score import headline, headline_intervals
+
+    small_rows = [_row(True), _row(False)] * 10
+    large_rows = [_row(True), _row(False)] * 200
+    assert headline_intervals([], 4) == {}
+    assert headline_intervals([_row(True)] * 10, 4)["correct"] == (1.0, 1.0)
+    small, large = headline_intervals(small_rows, 4), headline_intervals(large_rows, 4)
+    assert set(small) == set(headline(small_rows, 4)) - {"items"}
+    assert small["correct"][0] < 0.5 < small["correct"][1]
+    assert large["correct"][1] - large["correct"][0] < small["correct"][1] - small["correct"][0]
+    assert 0.15 < small["correct"][1] - small["correct"][0] < 0.5  # about +-11 points for 20
+    assert small["token_f1"] is None  # no row has it: no interval, not a made-up one

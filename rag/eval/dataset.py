@@ -61,3 +61,76 @@ def evidence_spans(evidence: Iterable[str], sources: dict[str, str]) -> list[lis
 def read_sources(seeds_dir: Path) -> dict[str, str]:
     """The text of every seed file by its source name."""
     return {p.relative_to(seeds_dir).as_posix(): read_source(p) for p in seed_files(seeds_dir)}
+
+
+def check_dataset(path: Path, sources: dict[str, str]) -> tuple[int, list[str]]:
+    """Every problem of a test set, one line each (schema, evidence not verbatim in the seeds,
+    duplicate ids or questions), and the number of items read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        return 0, [f"cannot read dataset {path}: {err}"]
+    problems: list[str] = []
+    ids: dict[str, int] = {}
+    questions: dict[str, int] = {}
+    count = 0
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(f"{where}: not JSON ({err.msg})")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f"{where}: not a JSON object")
+            continue
+        count += 1
+        problems += [f"{where}: {p}" for p in _item_problems(item, sources)]
+        if isinstance(item.get("id"), str):
+            if item["id"] in ids:
+                problems.append(f"{where}: duplicate id {item['id']!r} (line {ids[item['id']]})")
+            ids.setdefault(item["id"], lineno)
+        if isinstance(item.get("question"), str):
+            # The same words after the same conversation: a repeated item, not a new one.
+            key = " ".join(item["question"].lower().split()) + json.dumps(item.get("history"))
+            if key in questions:
+                problems.append(f"{where}: same question as line {questions[key]}")
+            questions.setdefault(key, lineno)
+    if not count and not problems:
+        problems.append(f"{path} holds no items")
+    return count, problems
+
+
+def _item_problems(item: dict, sources: dict[str, str]) -> list[str]:
+    """What is wrong with one item of a test set."""
+    found = []
+    for key, kind in (("id", str), ("question", str), ("answerable", bool)):
+        if key not in item:
+            found.append(f"missing {key}")
+        elif kind is bool and not isinstance(item[key], bool):
+            found.append(f"{key} must be true or false")
+        elif kind is str and (not isinstance(item[key], str) or not item[key].strip()):
+            found.append(f"{key} must be a non-empty string")
+    for key in ("reference_answer", "category"):
+        if key in item and not isinstance(item[key], str):
+            found.append(f"{key} must be a string")
+    evidence = item.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        found.append("evidence must be a list of quotes (strings)")
+        evidence = []
+    if item.get("answerable") is True and not evidence:
+        found.append("an answerable item needs at least one evidence quote")
+    for quote in evidence:
+        if not any(quote in text for text in sources.values()):
+            found.append(f"evidence not verbatim in the seeds: {quote[:60]!r}")
+    history = item.get("history", [])
+    if not isinstance(history, list) or not all(
+        isinstance(m, dict)
+        and m.get("role") in ("user", "assistant")
+        and isinstance(m.get("content"), str)
+        for m in history
+    ):
+        found.append('history must be a list of {"role": "user"|"assistant", "content": text}')
+    return found

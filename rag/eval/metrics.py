@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import string
 from collections import Counter
@@ -136,21 +135,6 @@ def is_correct(item: dict, answer: str, abstained: bool, citation_precision: flo
         reference_recall(answer, item["reference_answer"]) >= RECALL_FOR_CORRECT
         or evidence_containment(answer, item["evidence"]) > 0
     )
-
-
-def bootstrap_interval(
-    values: list[float], resamples: int = 2000, seed: int = 0
-) -> tuple[float, float] | None:
-    """The 95% percentile-bootstrap interval of the mean of values (None for none).
-
-    >>> bootstrap_interval([1.0] * 10)
-    (1.0, 1.0)
-    """
-    if not values:
-        return None
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choices(values, k=len(values))) / len(values) for _ in range(resamples))
-    return round(percentile(means, 2.5), 4), round(percentile(means, 97.5), 4)
 
 
 def percentile(values: list[float], q: float) -> float:

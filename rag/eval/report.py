@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rag.eval.compare import comparison_markdown
 from rag.eval.decision_report import decision_section
 
 HEADLINE_LABELS = {
@@ -14,6 +15,9 @@ HEADLINE_LABELS = {
     "answered_with_citations": "Answers that carry citations",
     "citation_precision": "Citation precision",
     "faithfulness": "Faithful answer sentences",
+    "token_f1": "Token F1 against the reference answers",
+    "answer_words_p50": "Words in an answer to a factual question (median)",
+    "whole_passage_answers": "Factual answers that only quote whole passages",
     "latency_p50_ms": "Latency p50 (ms)",
     "latency_p95_ms": "Latency p95 (ms)",
 }
@@ -21,12 +25,16 @@ WORST_SHOWN = 8
 
 
 def write_report(
-    out: Path, summary: dict, rows: list[dict], baseline_rows: list[dict] | None
+    out: Path,
+    summary: dict,
+    rows: list[dict],
+    baseline_rows: list[dict] | None,
+    comparison: dict | None = None,
 ) -> None:
     """Write report.md, by_category.png and latency.png into out."""
     _plot_categories(out / "by_category.png", summary)
     _plot_latency(out / "latency.png", rows, baseline_rows)
-    text = _markdown(summary, rows)
+    text = _markdown(summary, rows, comparison)
     if "decision" in summary:
         text += "\n" + "\n".join(decision_section(out, summary["decision"], rows)) + "\n"
     (out / "report.md").write_text(text, encoding="utf-8")
@@ -40,7 +48,7 @@ def _fmt(value) -> str:
     return f"{value:,.0f}" if isinstance(value, float) else str(value)
 
 
-def _markdown(summary: dict, rows: list[dict]) -> str:
+def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -> str:
     system, baseline = summary["system"], summary.get("baseline")
     k = summary["settings"]["top_k"]
     lines = [
@@ -59,11 +67,14 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
         "",
         "## Headline",
         "",
-        "| metric | system |" + (" tutorial baseline |" if baseline else ""),
-        "|---|---|" + ("---|" if baseline else ""),
+        "| metric | system | 95% interval |" + (" tutorial baseline |" if baseline else ""),
+        "|---|---|---|" + ("---|" if baseline else ""),
     ]
+    intervals = system.get("headline_95_intervals", {})
     for key, label in HEADLINE_LABELS.items():
-        row = f"| {label} | {_fmt(system['headline'].get(key))} |"
+        interval = intervals.get(key)
+        shown_interval = f"{_fmt(interval[0])}–{_fmt(interval[1])}" if interval else "–"
+        row = f"| {label} | {_fmt(system['headline'].get(key))} | {shown_interval} |"
         if baseline:
             shown = "–" if key == "answered_with_citations" else baseline["headline"].get(key)
             row += f" {_fmt(shown)} |"
@@ -75,6 +86,13 @@ def _markdown(summary: dict, rows: list[dict]) -> str:
             "counts the four chunks it retrieved, and its sentences are checked for "
             "faithfulness against all four.",
         ]
+    lines += [
+        "",
+        "Intervals: 95% percentile bootstrap over the items (1,000 draws); a difference "
+        "between two runs inside them may be noise (`rag compare` tests it item by item).",
+    ]
+    if comparison:
+        lines += ["", comparison_markdown(comparison).rstrip("\n")]
     lines += [
         "",
         "![Correct answers by category](by_category.png)",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.answer.decide import fitted
+from rag.eval.compare import Run, compare_runs, comparison_markdown
 from rag.eval.dataset import load_dataset, read_sources
 from rag.eval.score import score_item, summarize
 from rag.settings import Settings
@@ -67,9 +68,15 @@ def run_items(
 
 
 def run_eval(
-    settings: Settings, dataset: Path, out: Path, baseline: bool = False, limit: int = 0
+    settings: Settings,
+    dataset: Path,
+    out: Path,
+    baseline: bool = False,
+    limit: int = 0,
+    before: Run | None = None,
 ) -> dict:
-    """Answer the test set (and optionally the tutorial baseline); write results and report."""
+    """Answer the test set (and optionally the tutorial baseline); write results and report,
+    and a comparison with an earlier run when one is given."""
     from rag.answer.build import load_answerer
     from rag.eval.report import write_report
 
@@ -102,7 +109,15 @@ def run_eval(
     (out / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    write_report(out, summary, rows, baseline_rows)
+    comparison = None
+    if before is not None:
+        comparison = compare_runs(before, Run(out, summary, rows))
+        comparison["after"] = str(out)
+        (out / "comparison.md").write_text(comparison_markdown(comparison), encoding="utf-8")
+        (out / "comparison.json").write_text(
+            json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    write_report(out, summary, rows, baseline_rows, comparison)
     return summary
 
 

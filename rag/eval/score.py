@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections import defaultdict
 from statistics import median
 
@@ -9,7 +11,6 @@ from rag.eval.dataset import evidence_spans
 from rag.eval.metrics import (
     abstention_metrics,
     answer_faithfulness,
-    bootstrap_interval,
     citation_metrics,
     evidence_containment,
     is_correct,
@@ -17,6 +18,9 @@ from rag.eval.metrics import (
     retrieval_metrics,
     token_f1,
 )
+
+FACTUAL_MODES = ("generated", "extracted", "quoted")
+_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
 def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dict:
@@ -53,18 +57,40 @@ def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dic
         None if result["abstained"] else answer_faithfulness(result["answer"], result["citations"])
     )
     row["cited"] = bool(result["citations"])
+    if not result["abstained"]:
+        row["answer_words"] = answer_words(result["answer"])
+        row["whole_passages"] = quotes_whole_passages(result["answer"], result["citations"])
     row["correct"] = is_correct(
         item, result["answer"], result["abstained"], cit.get("citation_precision", 0.0)
     )
     return row
 
 
+def answer_words(answer: str) -> int:
+    """Words of an answer as a reader sees them, without citation markers and ellipses."""
+    return len(_MARKER.sub(" ", answer).replace("…", " ").split())
+
+
+def quotes_whole_passages(answer: str, citations: list[dict]) -> bool:
+    """True when the answer is nothing but the whole of each passage it cites."""
+    if not citations:
+        return False
+    rest = _MARKER.sub(" ", answer)
+    for c in citations:
+        if c["text"] not in rest:
+            return False
+        rest = rest.replace(c["text"], " ")
+    return not rest.strip(' “”"')
+
+
+def _mean(key: str, subset: list[dict]) -> float | None:
+    """The mean of a metric over the rows that have it (None when none do)."""
+    vals = [r[key] for r in subset if r.get(key) is not None]
+    return round(sum(vals) / len(vals), 4) if vals else None
+
+
 def summarize(rows: list[dict], k: int) -> dict:
     """Headline numbers and the same numbers per category."""
-
-    def mean(key: str, subset: list[dict]) -> float | None:
-        vals = [r[key] for r in subset if r.get(key) is not None]
-        return round(sum(vals) / len(vals), 4) if vals else None
 
     def block(subset: list[dict]) -> dict:
         answered = [r for r in subset if not r["abstained"]]
@@ -72,15 +98,15 @@ def summarize(rows: list[dict], k: int) -> dict:
         firsts = [r["first_token_ms"] for r in subset if r.get("first_token_ms") is not None]
         out = {
             "items": len(subset),
-            "correct": mean("correct", subset),
-            f"hit@{k}": mean(f"hit@{k}", subset),
-            "mrr": mean("mrr", subset),
-            f"recall@{k}": mean(f"recall@{k}", subset),
-            "token_f1": mean("token_f1", subset),
-            "evidence_containment": mean("evidence_containment", subset),
-            "citation_precision": mean("citation_precision", answered),
-            "citation_recall": mean("citation_recall", answered),
-            "faithfulness": mean("faithfulness", answered),
+            "correct": _mean("correct", subset),
+            f"hit@{k}": _mean(f"hit@{k}", subset),
+            "mrr": _mean("mrr", subset),
+            f"recall@{k}": _mean(f"recall@{k}", subset),
+            "token_f1": _mean("token_f1", subset),
+            "evidence_containment": _mean("evidence_containment", subset),
+            "citation_precision": _mean("citation_precision", answered),
+            "citation_recall": _mean("citation_recall", answered),
+            "faithfulness": _mean("faithfulness", answered),
             "answered_with_citations": (
                 sum(r["cited"] for r in answered) / len(answered) if answered else None
             ),
@@ -94,25 +120,63 @@ def summarize(rows: list[dict], k: int) -> dict:
     by_cat: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_cat[r["category"]].append(r)
-    answerable = [r for r in rows if r["answerable"]]
-    unanswerable = [r for r in rows if not r["answerable"]]
     overall = block(rows)
-    headline = {
-        "items": len(rows),
-        "correct": overall["correct"],
-        "correct_95_interval": bootstrap_interval([float(r["correct"]) for r in rows]),
-        "answerable_correct": mean("correct", answerable),
-        "unanswerable_abstained": mean("abstained", unanswerable),
-        "false_abstention_rate": overall["false_abstention_rate"],
-        "answered_with_citations": overall["answered_with_citations"],
-        "citation_precision": overall["citation_precision"],
-        "faithfulness": overall["faithfulness"],
-        f"hit@{k}": overall[f"hit@{k}"],
-        "latency_p50_ms": overall["latency_p50_ms"],
-        "latency_p95_ms": overall["latency_p95_ms"],
-    }
     return {
-        "headline": headline,
+        "headline": headline(rows, k),
+        "headline_95_intervals": headline_intervals(rows, k),
         "overall": overall,
         "by_category": {c: block(rs) for c, rs in sorted(by_cat.items())},
     }
+
+
+def headline(rows: list[dict], k: int) -> dict:
+    """The numbers an evaluator reads first, from the scored rows."""
+
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    answered = [r for r in rows if not r["abstained"]]
+    # Answers to questions about a topic: not summaries or names lists, which run longer.
+    factual = [r for r in answered if r.get("mode") in FACTUAL_MODES]
+    lengths = [r["answer_words"] for r in factual if r.get("answer_words") is not None]
+    latencies = [r["latency_ms"] for r in rows]
+    wrongly_declined = [float(r["abstained"]) for r in answerable]
+    return {
+        "items": len(rows),
+        "correct": _mean("correct", rows),
+        "answerable_correct": _mean("correct", answerable),
+        "unanswerable_abstained": _mean("abstained", unanswerable),
+        "false_abstention_rate": (
+            round(sum(wrongly_declined) / len(wrongly_declined), 4) if wrongly_declined else 0.0
+        ),
+        "answered_with_citations": _mean("cited", answered),
+        "citation_precision": _mean("citation_precision", answered),
+        "faithfulness": _mean("faithfulness", answered),
+        f"hit@{k}": _mean(f"hit@{k}", rows),
+        "token_f1": _mean("token_f1", rows),
+        "answer_words_p50": round(median(lengths), 1) if lengths else None,
+        "whole_passage_answers": _mean("whole_passages", factual),
+        "latency_p50_ms": round(percentile(latencies, 50), 1),
+        "latency_p95_ms": round(percentile(latencies, 95), 1),
+    }
+
+
+def headline_intervals(
+    rows: list[dict], k: int, resamples: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float] | None]:
+    """A 95% percentile-bootstrap interval for every headline number: the items are drawn
+    again with replacement and the headline computed anew each time."""
+    if not rows:
+        return {}
+    rng = random.Random(seed)
+    draws = [headline(rng.choices(rows, k=len(rows)), k) for _ in range(resamples)]
+    intervals: dict[str, tuple[float, float] | None] = {}
+    for key in headline(rows, k):
+        if key == "items":
+            continue
+        values = [d[key] for d in draws if d[key] is not None]
+        intervals[key] = (
+            (round(percentile(values, 2.5), 4), round(percentile(values, 97.5), 4))
+            if values
+            else None
+        )
+    return intervals
