@@ -79,3 +79,15 @@ def test_a_word_found_as_typed_beats_one_found_only_through_its_word_family() ->
 def test_question_words_spread_over_two_clauses_keep_both() -> None:
     text = "As cargo ships grow larger, the depth of the channel is paramount."
     assert _span("what is paramount for cargo ships?", text) == text
+
+
+def test_who_keeps_the_clause_with_the_people_even_when_a_later_clause_has_a_name() -> None:
+    text = "Health officials warn against the new diet, given its history of harming Canadians."
+    assert _span("who is warning against the new diet?", text) == (
+        "Health officials warn against the new diet…"
+    )
+
+
+def test_what_a_term_means_is_answered_with_the_whole_sentence_that_uses_it() -> None:
+    text = "As the market enters a period of flux, prices swing across the region."
+    assert _span("what does it mean by flux", text) == text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.answer_type import answers_type
 from rag.answer.question import Question
 from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans
@@ -32,6 +33,9 @@ _JOINER = re.compile(r"^(and|or|but|while|whereas|although|though|as)\s+", re.IG
 # Fewer new content words than this, and the answer only restates the question.
 MIN_NEW_WORDS = 3
 _WHY = re.compile(r"\b(why|how come|what for|reason|reasons)\b", re.IGNORECASE)
+_MEANING = re.compile(
+    r"\bmean(s|t|ing)?\b|\brefer(s|ring)? to\b|\bstands? for\b|\bdefin", re.IGNORECASE
+)
 _NAMES_ASKED = re.compile(r"\b(who|whom|whose|which)\b", re.IGNORECASE)
 
 
@@ -153,7 +157,14 @@ def _widen(q: Question, sentence: list[Clause], first: int, last: int) -> tuple[
         for j in range(first, len(sentence)):
             if _REASON.match(sentence[j].text.strip()):
                 return j, _list_end(sentence, j)
-    if _NAMES_ASKED.search(q.text) and not any(c.named for c in sentence[first : last + 1]):
+    if _MEANING.search(q.text):
+        return 0, len(sentence) - 1  # what a term means here: the whole sentence that uses it
+    held = sentence[first : last + 1]
+    if (
+        _NAMES_ASKED.search(q.text)
+        and not any(c.named for c in held)
+        and not (q.answer_type == "person" and answers_type(q, " ".join(c.text for c in held)))
+    ):
         near = [j for j in range(len(sentence)) if sentence[j].named]
         if near:
             j = min(near, key=lambda k: (min(abs(k - first), abs(k - last)), k < first))
