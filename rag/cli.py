@@ -1,4 +1,4 @@
-"""`rag ingest | ask | serve | eval | bench`: the command line of the article Q&A."""
+"""`rag ingest | ask | serve | eval | compare | bench`: the command line of the article Q&A."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare two eval runs",
         description="Compare two `rag eval` output folders: each headline number's change with "
-        "a paired bootstrap 95%% interval, and the items that broke or were fixed.",
+        "a paired bootstrap 95% interval, and the items that broke or were fixed.",
     )
     cmp.add_argument("before", type=Path, help="the earlier run folder")
     cmp.add_argument("after", type=Path, help="the later run folder")

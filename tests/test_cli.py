@@ -35,7 +35,7 @@ def test_help_lists_commands_and_every_setting(capsys) -> None:
 
 
 def test_each_subcommand_has_help(capsys) -> None:
-    for command in ("ingest", "ask", "serve", "eval", "bench"):
+    for command in ("ingest", "ask", "serve", "eval", "compare", "bench"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: rag " + command in capsys.readouterr().out

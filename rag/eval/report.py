@@ -14,7 +14,7 @@ HEADLINE_LABELS = {
     "false_abstention_rate": "Answerable items wrongly abstained",
     "answered_with_citations": "Answers that carry citations",
     "citation_precision": "Citation precision",
-    "faithfulness": "Faithful answer sentences",
+    "faithfulness": "Answer sentences with word support (the verifier's own check)",
     "token_f1": "Token F1 against the reference answers",
     "answer_words_p50": "Words in an answer to a factual question (median)",
     "whole_passage_answers": "Factual answers that only quote whole passages",
