@@ -71,7 +71,7 @@ def test_eval_baseline_writes_the_tutorial_chain_beside_the_system(
     assert all(len(r["citations"]) == 4 for r in rows)  # its top 4 chunks
 
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "| metric | system | tutorial baseline |" in report
+    assert "| metric | system | 95% interval | tutorial baseline |" in report
     assert "LangChain's tutorial chain" in report
 
 
