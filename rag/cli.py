@@ -1,4 +1,4 @@
-"""`rag ingest | ask | serve | eval | compare | bench`: the command line of the article Q&A."""
+"""`rag ingest | ask | serve | eval | compare | feedback | bench`: the article Q&A command."""
 
 from __future__ import annotations
 
@@ -174,6 +174,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="only check a test set (schema, evidence verbatim in the seeds, duplicates): "
         "one line per problem; answers nothing",
+    )
+    fb = sub.add_parser(
+        "feedback",
+        help="list readers' votes; draft the 👎 ones as test items",
+        description="List the votes readers gave on the chat page (DATA_DIR/feedback.jsonl) "
+        "and write each 👎 as a draft test item (question, history, the answer given and its "
+        "citations) for an evaluator to label: set answerable, reference_answer and evidence, "
+        "check with `rag eval --check-dataset`, then run it with `rag eval --dataset`.",
+    )
+    fb.add_argument(
+        "--drafts",
+        type=Path,
+        default=Path("eval/feedback_drafts.jsonl"),
+        help="where to write the draft items (default eval/feedback_drafts.jsonl)",
     )
     cmp = sub.add_parser(
         "compare",

@@ -94,6 +94,32 @@ def _check_dataset(settings: Settings, path: Path) -> int:
     return 1 if problems else 0
 
 
+def cmd_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.eval.votes import FEEDBACK_FILE, draft_items, read_votes
+
+    path = settings.data_dir / FEEDBACK_FILE
+    votes = read_votes(path)
+    if not votes:
+        print(f"No votes yet in {path}.")
+        return 0
+    for vote in votes:
+        mark = {"up": "👍", "down": "👎"}.get(vote.get("vote"), vote.get("vote", "?"))
+        print(f"{vote.get('time', '')}  {mark}  {vote['question'][:100]}")
+    drafts = draft_items(votes)
+    ups = sum(v.get("vote") == "up" for v in votes)
+    print(f"{len(votes)} votes: {ups} 👍, {len(drafts)} 👎.")
+    if drafts:
+        args.drafts.parent.mkdir(parents=True, exist_ok=True)
+        args.drafts.write_text(
+            "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in drafts), encoding="utf-8"
+        )
+        print(
+            f"Wrote {len(drafts)} draft items to {args.drafts}: label answerable, "
+            "reference_answer and evidence, then `rag eval --check-dataset` it."
+        )
+    return 0
+
+
 def cmd_compare(settings: Settings, args: argparse.Namespace) -> int:
     from rag.eval.compare import compare_runs, comparison_markdown, load_run
 
@@ -115,5 +141,6 @@ COMMANDS = {
     "serve": cmd_serve,
     "eval": cmd_eval,
     "compare": cmd_compare,
+    "feedback": cmd_feedback,
     "bench": cmd_bench,
 }

@@ -19,6 +19,7 @@ from rag.eval.metrics import (
 )
 from rag.settings import PROJECT_ROOT, Settings
 from rag.tuning import TUNING
+from tests.conftest import SEED
 
 QA = PROJECT_ROOT / "eval" / "qa.jsonl"
 
@@ -150,6 +151,11 @@ def test_a_short_eval_run_writes_results_summary_and_report(tmp_path: Path, seed
     saved = json.loads((out / "summary.json").read_text())
     assert saved["tuning"] == TUNING.as_dict() and saved["tuning"]["max_sentences"] >= 1
     assert "# Evaluation report" in (out / "report.md").read_text()
+    ragas = [json.loads(line) for line in (out / "ragas.jsonl").read_text().splitlines()]
+    assert [r["user_input"] for r in ragas] == [r["question"] for r in rows]
+    assert ragas[0]["retrieved_contexts"] and all(
+        c in SEED.read_text(encoding="utf-8") for c in ragas[0]["retrieved_contexts"]
+    )
 
 
 def _row(correct: bool, answerable: bool = True, latency: float = 100.0) -> dict:

@@ -138,6 +138,18 @@ def test_votes_are_saved_with_the_turn_they_judge(page: Page) -> None:
     assert saved["citations"] == turns[0]["citations"] and "index" not in saved
     assert page.vote(turns, 0, True) is None  # the reader's own message
     assert [vote_name(True), vote_name(False), vote_name("Spam")] == ["up", "down", "Spam"]
+    assert saved["history"] == []
+
+
+def test_a_vote_on_a_follow_up_keeps_the_conversation_before_it(page: Page) -> None:
+    *_, (chat, _, _, turns) = page.submit(QUESTION, [], [])
+    *_, (chat, _, _, turns) = page.submit("And who defends it?", chat, turns)
+    saved = page.vote(turns, turns[1]["index"], False)
+    assert saved["question"] == "And who defends it?"
+    assert saved["history"] == [
+        {"role": "user", "content": QUESTION},
+        {"role": "assistant", "content": turns[0]["answer"]},
+    ]
 
 
 def test_footer_names_model_and_backend(page: Page) -> None:

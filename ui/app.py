@@ -15,7 +15,7 @@ from rag.answer.answerer import Answerer
 from rag.llm import LLMError
 from rag.settings import Settings
 from ui.article import Article, load_articles
-from ui.chat import respond
+from ui.chat import history_of, respond
 from ui.feedback import FeedbackLog
 from ui.render import article_panel, escape
 
@@ -100,9 +100,9 @@ class Page:
         turn = next((t for t in past or [] if t["index"] == index), None)
         if turn is None:
             return None
-        return self.feedback.record(
-            vote_name(liked), {k: v for k, v in turn.items() if k != "index"}
-        )
+        earlier = [t for t in past if t["index"] < index]
+        kept = {k: v for k, v in turn.items() if k != "index"}
+        return self.feedback.record(vote_name(liked), {**kept, "history": history_of(earlier)})
 
 
 def check_question(message: Any, chat: Any, past: Any) -> list:

@@ -23,12 +23,7 @@ def respond(
     Yields (chat, None) while working, then (chat, turn) once: `turn` is the record of the
     question and answer (what feedback stores), with `index`, its message's place in the chat.
     """
-    history = []
-    for t in turns:
-        history += [
-            {"role": "user", "content": t["question"]},
-            {"role": "assistant", "content": t["answer"]},
-        ]
+    history = history_of(turns)
     chat = [
         *chat,
         {"role": "user", "content": escape(shown_question(message))},
@@ -65,6 +60,17 @@ def respond(
     if turn["mode"] == "error":
         chat[-1] = {"role": "assistant", "content": escape(turn["answer"])}
     yield chat, {**turn, "backend": answerer.backend, "index": len(chat) - 1}
+
+
+def history_of(turns: list[dict]) -> list[dict]:
+    """Earlier turns as the conversation the answerer reads: question, answer, in order."""
+    history = []
+    for t in turns:
+        history += [
+            {"role": "user", "content": t["question"]},
+            {"role": "assistant", "content": t["answer"]},
+        ]
+    return history
 
 
 def shown_question(message: str, limit: int = 2 * MAX_QUESTION_CHARS) -> str:

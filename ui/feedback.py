@@ -7,20 +7,21 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-FILE_NAME = "feedback.jsonl"
+from rag.eval.votes import FEEDBACK_FILE
 
 
 class FeedbackLog:
     """Appends one JSON line per vote; safe to call from several page handlers at once."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / FILE_NAME
+        self.path = data_dir / FEEDBACK_FILE
         self._lock = threading.Lock()
 
     def record(self, vote: str, turn: dict) -> dict:
         """Write {time, vote, question, answer, citations, ...} and return it.
 
-        `turn` is what the page kept of the answer (question, answer, citations, mode, backend).
+        `turn` is what the page kept of the answer (question, answer, citations, mode, backend)
+        and the conversation before it (history).
         """
         entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "vote": vote, **turn}
         line = json.dumps(entry, ensure_ascii=False) + "\n"

@@ -10,6 +10,8 @@ from pathlib import Path
 from rag.answer.decide import fitted
 from rag.eval.compare import Run, compare_runs, comparison_markdown
 from rag.eval.dataset import load_dataset, read_sources
+from rag.eval.export import write_ragas
+from rag.eval.html_report import write_html_report
 from rag.eval.score import score_item, summarize
 from rag.settings import Settings
 from rag.tuning import TUNING
@@ -75,8 +77,8 @@ def run_eval(
     limit: int = 0,
     before: Run | None = None,
 ) -> dict:
-    """Answer the test set (and optionally the tutorial baseline); write results and report,
-    and a comparison with an earlier run when one is given."""
+    """Answer the test set (and optionally the tutorial baseline); write results, the RAGAS
+    export, report.md and report.html, and a comparison with an earlier run when one is given."""
     from rag.answer.build import load_answerer
     from rag.eval.report import write_report
 
@@ -104,6 +106,7 @@ def run_eval(
         summary["baseline"] = summarize(baseline_rows, k)
     out.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out / "results.jsonl", rows)
+    write_ragas(out / "ragas.jsonl", rows, sources)
     if baseline_rows is not None:
         _write_jsonl(out / "baseline_results.jsonl", baseline_rows)
     (out / "summary.json").write_text(
@@ -118,6 +121,7 @@ def run_eval(
             json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     write_report(out, summary, rows, baseline_rows, comparison)
+    write_html_report(out / "report.html", summary, rows, sources, comparison)
     return summary
 
 

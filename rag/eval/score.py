@@ -43,9 +43,11 @@ def score_item(item: dict, result: dict, sources: dict[str, str], k: int) -> dic
                 "first_token_ms",
                 "mode",
                 "decision_probability",
+                "retrieved",
             )
         },
     }
+    row["evidence_spans"] = [span for spans in evidence for span in spans]
     cit = citation_metrics(cited, evidence) if item["evidence"] else {}
     row.update(cit)
     if item["evidence"]:
