@@ -74,6 +74,15 @@ def _threshold(raw: str, lower_is_better: bool) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _sweep(raw: str) -> tuple[str, list]:
+    from rag.eval.sweep import parse_sweep
+
+    try:
+        return parse_sweep(raw)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `rag` argument parser with its subcommands."""
     settings = _settings_parent()
@@ -167,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=lambda raw: _threshold(raw, lower_is_better=True),
         help="exit 1 when a lower-is-better number is over VALUE, e.g. "
         "false_abstention_rate=0.1 or latency_p50_ms=1000; repeatable",
+    )
+    ev.add_argument(
+        "--sweep",
+        metavar="NAME=V1,V2,...",
+        type=_sweep,
+        help="one run per value of a setting (e.g. top_k=2,4,8), each in OUT/NAME=VALUE/, "
+        "and one table (sweep.md) and plot (sweep.png) of the headline numbers",
     )
     ev.add_argument(
         "--check-dataset",

@@ -69,6 +69,8 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.check_dataset:
         return _check_dataset(settings, args.check_dataset)
+    if args.sweep:
+        return _sweep(settings, args)
     before = load_run(args.compare) if args.compare else None  # a bad folder fails first
     summary = run_eval(
         settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit, before=before
@@ -82,6 +84,23 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     for line in misses:
         print(f"rag: eval gate: {line}", file=sys.stderr)
     return 1 if misses else 0
+
+
+def _sweep(settings: Settings, args: argparse.Namespace) -> int:
+    from rag.eval.sweep import run_sweep
+
+    if args.compare or args.fail_under or args.fail_over or args.baseline:
+        print(
+            "rag: error: --sweep makes one run per value; compare or gate them one by one "
+            "(`rag compare`, `rag eval --fail-under`)",
+            file=sys.stderr,
+        )
+        return 2
+    name, values = args.sweep
+    run_sweep(settings, args.dataset, args.out, name, values, limit=args.limit)
+    print((args.out / "sweep.md").read_text(encoding="utf-8"), end="")
+    print(f"Wrote {args.out}/sweep.md and {args.out}/sweep.png")
+    return 0
 
 
 def _check_dataset(settings: Settings, path: Path) -> int:
