@@ -178,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
         "false_abstention_rate=0.1 or latency_p50_ms=1000; repeatable",
     )
     ev.add_argument(
+        "--judge-base-url",
+        metavar="URL",
+        help="an OpenAI-compatible server whose model grades each answer (yes/no: matches the "
+        "reference; its claims are in the cited passages); reported beside the offline metrics",
+    )
+    ev.add_argument("--judge-model", metavar="NAME", help="the judge's model name on that server")
+    ev.add_argument(
         "--sweep",
         metavar="NAME=V1,V2,...",
         type=_sweep,

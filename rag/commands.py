@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.eval.judge import Judge
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -72,8 +76,17 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     if args.sweep:
         return _sweep(settings, args)
     before = load_run(args.compare) if args.compare else None  # a bad folder fails first
+    judge = _judge(settings, args)
+    if judge is not None:
+        judge.check()  # a judge server that is down fails before the run, not after it
     summary = run_eval(
-        settings, args.dataset, args.out, baseline=args.baseline, limit=args.limit, before=before
+        settings,
+        args.dataset,
+        args.out,
+        baseline=args.baseline,
+        limit=args.limit,
+        before=before,
+        judge=judge,
     )
     print(f"Wrote {args.out}/report.md")
     headline = summary["system"]["headline"]
@@ -84,6 +97,16 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     for line in misses:
         print(f"rag: eval gate: {line}", file=sys.stderr)
     return 1 if misses else 0
+
+
+def _judge(settings: Settings, args: argparse.Namespace) -> Judge | None:
+    from rag.eval.judge import Judge, JudgeUsageError
+
+    if not args.judge_base_url and not args.judge_model:
+        return None
+    if not (args.judge_base_url and args.judge_model):
+        raise JudgeUsageError("a judge needs both --judge-base-url and --judge-model")
+    return Judge(settings, args.judge_base_url, args.judge_model)
 
 
 def _sweep(settings: Settings, args: argparse.Namespace) -> int:

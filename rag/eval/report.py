@@ -91,6 +91,16 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
         "Intervals: 95% percentile bootstrap over the items (1,000 draws); a difference "
         "between two runs inside them may be noise (`rag compare` tests it item by item).",
     ]
+    judge = summary.get("judge")
+    if judge:
+        lines += [
+            "",
+            f"**Model judge** ({judge['model']}; beside the offline numbers above, never instead "
+            f"of them): {judge['items_judged']} answered items judged; reference matched "
+            f"{_fmt(judge['correct'])}, every claim in the cited passages "
+            f"{_fmt(judge['faithful'])}; "
+            f"no verdict {judge['no_verdict']}, failed requests {judge['failed_requests']}.",
+        ]
     if comparison:
         lines += ["", comparison_markdown(comparison).rstrip("\n")]
     lines += [

@@ -12,6 +12,7 @@ from rag.eval.compare import Run, compare_runs, comparison_markdown
 from rag.eval.dataset import load_dataset, read_sources
 from rag.eval.export import write_ragas
 from rag.eval.html_report import write_html_report
+from rag.eval.judge import Judge
 from rag.eval.score import score_item, summarize
 from rag.settings import Settings
 from rag.tuning import TUNING
@@ -76,6 +77,7 @@ def run_eval(
     baseline: bool = False,
     limit: int = 0,
     before: Run | None = None,
+    judge: Judge | None = None,
 ) -> dict:
     """Answer the test set (and optionally the tutorial baseline); write results, the RAGAS
     export, report.md and report.html, and a comparison with an earlier run when one is given."""
@@ -88,6 +90,7 @@ def run_eval(
     k = settings.top_k
     started = time.time()
     rows = run_items(items, answer_with_pipeline(answerer), sources, k, "grounded")
+    judged = judge.grade(rows) if judge is not None else None
     summary = {
         "dataset": str(dataset),
         "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
@@ -97,6 +100,8 @@ def run_eval(
         "decision": {k: v for k, v in fitted().items() if k != "curve"},
         "system": summarize(rows, k),
     }
+    if judged is not None:
+        summary["judge"] = judged
     baseline_rows = None
     if baseline:
         from rag.eval.baseline import TutorialChain
