@@ -91,6 +91,16 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
         "Intervals: 95% percentile bootstrap over the items (1,000 draws); a difference "
         "between two runs inside them may be noise (`rag compare` tests it item by item).",
     ]
+    verifier = summary.get("verifier")
+    if verifier:
+        kinds = ", ".join(f"{k} {_fmt(v)}" for k, v in verifier["accepted_by_kind"].items())
+        lines += [
+            "",
+            f"**Verifier on {verifier['pairs']} labelled pairs** (`eval/verifier_pairs.jsonl`): "
+            f"precision {_fmt(verifier['precision'])}, recall {_fmt(verifier['recall'])}, "
+            f"recall on faithful paraphrases {_fmt(verifier['paraphrase_recall'])}; "
+            f"accepted by kind: {kinds}.",
+        ]
     judge = summary.get("judge")
     if judge:
         lines += [

@@ -1,0 +1,64 @@
+"""The answer verifier measured on its own: labelled (passage, sentence, supported?) pairs in
+`eval/verifier_pairs.jsonl`, with faithful paraphrases and subtle errors of each kind."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from rag.answer.verify import check_support
+from rag.eval.dataset import DatasetError
+from rag.settings import PROJECT_ROOT
+
+PAIRS = PROJECT_ROOT / "eval" / "verifier_pairs.jsonl"
+
+
+def load_pairs(path: Path) -> list[dict]:
+    """The labelled pairs; DatasetError naming the line when one is malformed."""
+    pairs = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DatasetError(f"cannot read verifier pairs {path}: {err}") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            pair = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DatasetError(f"{path}:{lineno}: not JSON ({err.msg})") from None
+        if not isinstance(pair, dict) or not {"passage", "sentence", "supported", "kind"} <= set(
+            pair
+        ):
+            raise DatasetError(f"{path}:{lineno}: needs passage, sentence, supported and kind")
+        pairs.append(pair)
+    return pairs
+
+
+def measure_verifier(pairs: list[dict], embeddings: Any, min_support: float) -> dict:
+    """The verifier's verdict on every pair (with the same embedding similarity the answerer
+    uses): precision of 'supported', recall on supported pairs and on paraphrases alone, and
+    the share accepted per kind."""
+    texts = [t for p in pairs for t in (p["sentence"], p["passage"])]
+    vectors = embeddings.encode(texts)
+    accepted_by_kind: dict[str, list[bool]] = defaultdict(list)
+    tp = fp = fn = 0
+    for i, pair in enumerate(pairs):
+        similarity = float(vectors[2 * i] @ vectors[2 * i + 1])
+        ok = check_support(pair["sentence"], pair["passage"], similarity, min_support).supported
+        accepted_by_kind[pair["kind"]].append(ok)
+        tp += ok and pair["supported"]
+        fp += ok and not pair["supported"]
+        fn += not ok and pair["supported"]
+    paraphrases = accepted_by_kind.get("paraphrase", [])
+    return {
+        "pairs": len(pairs),
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+        "paraphrase_recall": round(sum(paraphrases) / len(paraphrases), 4) if paraphrases else None,
+        "accepted_by_kind": {
+            kind: round(sum(v) / len(v), 4) for kind, v in sorted(accepted_by_kind.items())
+        },
+    }
