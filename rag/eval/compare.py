@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import ReaderError
+from rag.eval.jsonl import read_jsonl
 from rag.eval.metrics import percentile
 from rag.eval.score import headline
 
@@ -38,19 +39,12 @@ def load_run(path: Path) -> Run:
         raise RunError(f"{path} is not a run folder (run `rag eval --out {path}` first)")
     try:
         summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        lines = (path / "results.jsonl").read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
         raise RunError(f"cannot read run {path}: {err}") from None
     except json.JSONDecodeError as err:
         raise RunError(f"{path / 'summary.json'} is not JSON ({err.msg})") from None
     rows = []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise RunError(f"{path / 'results.jsonl'}:{lineno}: not JSON ({err.msg})") from None
+    for lineno, row in read_jsonl(path / "results.jsonl", RunError, "run results"):
         missing = [key for key in _ROW_KEYS if not isinstance(row, dict) or key not in row]
         if missing:
             raise RunError(f"{path / 'results.jsonl'}:{lineno}: missing {', '.join(missing)}")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rag.errors import ReaderError
+from rag.eval.jsonl import read_jsonl
 from rag.ingest.documents import read_source, seed_files
 
 Span = tuple[str, int, int]  # (source, start, end)
@@ -19,18 +20,8 @@ class DatasetError(ReaderError, ValueError):
 
 def load_dataset(path: Path) -> list[dict]:
     """Read and check a JSONL test set (schema in DESIGN.md)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DatasetError(f"cannot read dataset {path}: {err}") from None
     items, seen = [], set()
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DatasetError(f"{path}:{lineno}: not JSON ({err.msg})") from None
+    for lineno, item in read_jsonl(path, DatasetError, "dataset"):
         missing = {"id", "question", "answerable"} - set(item if isinstance(item, dict) else ())
         if missing:
             raise DatasetError(f"{path}:{lineno}: missing {', '.join(sorted(missing))}")

@@ -9,6 +9,8 @@ import html
 import json
 from pathlib import Path
 
+from rag.eval.report import fmt
+
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:#1a1a1a}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #bbb;padding:.2rem .5rem}
@@ -105,11 +107,7 @@ def _e(value: object) -> str:
 
 
 def _share(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and value <= 1.0:
-        return f"{value:.0%}"
-    return f"{value:,.0f}" if isinstance(value, float) else _e(value)
+    return _e(fmt(value))
 
 
 def _headline(system: dict) -> str:

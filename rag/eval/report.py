@@ -40,7 +40,8 @@ def write_report(
     (out / "report.md").write_text(text, encoding="utf-8")
 
 
-def _fmt(value) -> str:
+def fmt(value: object) -> str:
+    """A share as a whole percentage, a count or a time with thousands separators."""
     if value is None or value == "–":
         return "–"
     if isinstance(value, float) and value <= 1.0:
@@ -73,11 +74,11 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
     intervals = system.get("headline_95_intervals", {})
     for key, label in HEADLINE_LABELS.items():
         interval = intervals.get(key)
-        shown_interval = f"{_fmt(interval[0])}–{_fmt(interval[1])}" if interval else "–"
-        row = f"| {label} | {_fmt(system['headline'].get(key))} | {shown_interval} |"
+        shown_interval = f"{fmt(interval[0])}–{fmt(interval[1])}" if interval else "–"
+        row = f"| {label} | {fmt(system['headline'].get(key))} | {shown_interval} |"
         if baseline:
             shown = "–" if key == "answered_with_citations" else baseline["headline"].get(key)
-            row += f" {_fmt(shown)} |"
+            row += f" {fmt(shown)} |"
         lines.append(row)
     if baseline:
         lines += [
@@ -93,12 +94,12 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
     ]
     verifier = summary.get("verifier")
     if verifier:
-        kinds = ", ".join(f"{k} {_fmt(v)}" for k, v in verifier["accepted_by_kind"].items())
+        kinds = ", ".join(f"{k} {fmt(v)}" for k, v in verifier["accepted_by_kind"].items())
         lines += [
             "",
             f"**Verifier on {verifier['pairs']} labelled pairs** (`eval/verifier_pairs.jsonl`): "
-            f"precision {_fmt(verifier['precision'])}, recall {_fmt(verifier['recall'])}, "
-            f"recall on faithful paraphrases {_fmt(verifier['paraphrase_recall'])}; "
+            f"precision {fmt(verifier['precision'])}, recall {fmt(verifier['recall'])}, "
+            f"recall on faithful paraphrases {fmt(verifier['paraphrase_recall'])}; "
             f"accepted by kind: {kinds}.",
         ]
     judge = summary.get("judge")
@@ -107,8 +108,8 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
             "",
             f"**Model judge** ({judge['model']}; beside the offline numbers above, never instead "
             f"of them): {judge['items_judged']} answered items judged; reference matched "
-            f"{_fmt(judge['correct'])}, every claim in the cited passages "
-            f"{_fmt(judge['faithful'])}; "
+            f"{fmt(judge['correct'])}, every claim in the cited passages "
+            f"{fmt(judge['faithful'])}; "
             f"no verdict {judge['no_verdict']}, failed requests {judge['failed_requests']}.",
         ]
     if comparison:
@@ -125,24 +126,24 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
     ]
     for cat, m in system["by_category"].items():
         lines.append(
-            f"| {cat} | {m['items']} | {_fmt(m['correct'])} | {_fmt(m[f'hit@{k}'])} | "
-            f"{_fmt(m['citation_precision'])} | {_fmt(m['citation_recall'])} | "
-            f"{_fmt(m['token_f1'])} | {_fmt(m['abstain_recall'])} | "
-            f"{_fmt(m['false_abstention_rate'])} | {_fmt(m['latency_p50_ms'])} |"
+            f"| {cat} | {m['items']} | {fmt(m['correct'])} | {fmt(m[f'hit@{k}'])} | "
+            f"{fmt(m['citation_precision'])} | {fmt(m['citation_recall'])} | "
+            f"{fmt(m['token_f1'])} | {fmt(m['abstain_recall'])} | "
+            f"{fmt(m['false_abstention_rate'])} | {fmt(m['latency_p50_ms'])} |"
         )
     overall = system["overall"]
     lines += [
         "",
         "## Retrieval and answers",
         "",
-        f"- Retrieval: hit@{k} {_fmt(overall[f'hit@{k}'])}, MRR {overall['mrr'] or 0:.2f}, "
-        f"recall@{k} {_fmt(overall[f'recall@{k}'])} (a passage counts when it overlaps an "
+        f"- Retrieval: hit@{k} {fmt(overall[f'hit@{k}'])}, MRR {overall['mrr'] or 0:.2f}, "
+        f"recall@{k} {fmt(overall[f'recall@{k}'])} (a passage counts when it overlaps an "
         "evidence quote)",
-        f"- Answers: token F1 {_fmt(overall['token_f1'])} against the reference answers; "
-        f"evidence quoted verbatim in {_fmt(overall['evidence_containment'])} of answers",
-        f"- Abstention: precision {_fmt(overall['abstain_precision'])}, recall "
-        f"{_fmt(overall['abstain_recall'])}, F1 {_fmt(overall['abstain_f1'])}",
-        f"- Time to first token p50: {_fmt(overall['first_token_p50_ms'])} ms "
+        f"- Answers: token F1 {fmt(overall['token_f1'])} against the reference answers; "
+        f"evidence quoted verbatim in {fmt(overall['evidence_containment'])} of answers",
+        f"- Abstention: precision {fmt(overall['abstain_precision'])}, recall "
+        f"{fmt(overall['abstain_recall'])}, F1 {fmt(overall['abstain_f1'])}",
+        f"- Time to first token p50: {fmt(overall['first_token_p50_ms'])} ms "
         "(questions that reached generation)",
         "",
         "![Latency](latency.png)",

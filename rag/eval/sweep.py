@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ReaderError
+from rag.eval.report import fmt
 from rag.settings import Settings, parse_value
 
 
@@ -77,18 +78,10 @@ def sweep_markdown(result: dict) -> str:
         "|---|" + "---|" * len(keys),
     ]
     for run in result["runs"]:
-        cells = [_cell(run["headline"].get(k)) for k in keys]
+        cells = [fmt(run["headline"].get(k)) for k in keys]
         lines.append(f"| {run['value']} | " + " | ".join(cells) + " |")
     lines += ["", "Each value's own report is in its folder; `rag compare` pairs any two of them."]
     return "\n".join(lines) + "\n"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and value <= 1.0:
-        return f"{value:.1%}"
-    return f"{value:,.1f}" if isinstance(value, float) else str(value)
 
 
 def _plot(path: Path, result: dict) -> None:

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from rag.answer.verify import check_support
 from rag.eval.dataset import DatasetError
+from rag.eval.jsonl import read_jsonl
 from rag.settings import PROJECT_ROOT
 
 PAIRS = PROJECT_ROOT / "eval" / "verifier_pairs.jsonl"
@@ -18,17 +18,7 @@ PAIRS = PROJECT_ROOT / "eval" / "verifier_pairs.jsonl"
 def load_pairs(path: Path) -> list[dict]:
     """The labelled pairs; DatasetError naming the line when one is malformed."""
     pairs = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DatasetError(f"cannot read verifier pairs {path}: {err}") from None
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            pair = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DatasetError(f"{path}:{lineno}: not JSON ({err.msg})") from None
+    for lineno, pair in read_jsonl(path, DatasetError, "verifier pairs"):
         if not isinstance(pair, dict) or not {"passage", "sentence", "supported", "kind"} <= set(
             pair
         ):

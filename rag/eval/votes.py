@@ -4,10 +4,10 @@ ones drafted as test items for an evaluator to label."""
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from rag.errors import ReaderError
+from rag.eval.jsonl import read_jsonl
 
 FEEDBACK_FILE = "feedback.jsonl"
 
@@ -20,18 +20,8 @@ def read_votes(path: Path) -> list[dict]:
     """Every vote in the file, oldest first; none when the file does not exist yet."""
     if not path.exists():
         return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise VotesError(f"cannot read {path}: {err}") from None
     votes = []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            vote = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise VotesError(f"{path}:{lineno}: not JSON ({err.msg})") from None
+    for lineno, vote in read_jsonl(path, VotesError, "votes"):
         if not isinstance(vote, dict) or not isinstance(vote.get("question"), str):
             raise VotesError(f"{path}:{lineno}: not a vote (no question)")
         votes.append(vote)
