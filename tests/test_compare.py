@@ -129,7 +129,8 @@ def test_eval_compares_with_an_earlier_real_run_and_gates_on_a_threshold(
     item["reference_answer"], item["evidence"] = "Portugal.", ["offensive cyber operations"]
     second.write_text(json.dumps(item) + "\n", encoding="utf-8")
     common = ["--seeds-dir", str(seeds_dir), "--data-dir", str(tmp_path / "data"), "eval"]
-    assert main([*common, "--dataset", str(first), "--out", str(tmp_path / "a")]) == 0
+    first_run = ["--dataset", str(first), "--out", str(tmp_path / "a")]
+    assert main([*common, *first_run, "--fail-under", "correct=50%"]) == 0  # met: exit 0
     assert json.loads((tmp_path / "a" / "results.jsonl").read_text(encoding="utf-8"))["correct"]
     capsys.readouterr()
     code = main(
