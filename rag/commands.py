@@ -110,15 +110,13 @@ def _judge(settings: Settings, args: argparse.Namespace) -> Judge | None:
 
 
 def _sweep(settings: Settings, args: argparse.Namespace) -> int:
-    from rag.eval.sweep import run_sweep
+    from rag.eval.sweep import SweepError, run_sweep
 
     if args.compare or args.fail_under or args.fail_over or args.baseline:
-        print(
-            "rag: error: --sweep makes one run per value; compare or gate them one by one "
-            "(`rag compare`, `rag eval --fail-under`)",
-            file=sys.stderr,
+        raise SweepError(
+            "--sweep makes one run per value; compare or gate them one by one "
+            "(`rag compare`, `rag eval --fail-under`)"
         )
-        return 2
     name, values = args.sweep
     run_sweep(settings, args.dataset, args.out, name, values, limit=args.limit)
     print((args.out / "sweep.md").read_text(encoding="utf-8"), end="")

@@ -43,6 +43,14 @@ class Assessment:
     decision: GateDecision
 
     @property
+    def read_as(self) -> Question:
+        """The question as it is answered: a follow-up with no words of its own ("why is
+        that?") reads as the previous question continued."""
+        if continues_previous(self.q, self.query):
+            return replace(self.q, text=self.query)
+        return self.q
+
+    @property
     def ruled(self) -> bool:
         """Decided by rule (an instruction, a question about the whole article, no index),
         not by the fitted model."""
@@ -123,11 +131,8 @@ class Answerer:
                     yield Event("sentence", sentence)
                 if not draft.sentences:
                     mode = "quoted"
-                    asked = seen.q
-                    if continues_previous(seen.q, seen.query):
-                        asked = replace(seen.q, text=seen.query)
                     for passage in quotes(ranked):
-                        span = answer_span(asked, passage.page_content)
+                        span = answer_span(seen.read_as, passage.page_content)
                         if span and (span.cut_before or span.cut_after):
                             mode = "extracted"
                         text = span.quoted() if span else passage.page_content

@@ -48,7 +48,7 @@ class Clause:
     text: str
     stems: frozenset[str]
     new_words: int  # content words the question lacks
-    named: bool  # holds a name, a number or a word for people that the question lacks
+    named: bool  # holds a name or a number that the question lacks
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,17 @@ def parse_citations(text: str, n_passages: int) -> list[int]:
     return found
 
 
+def without_citations(text: str) -> str:
+    """The text without its citation markers ("[1]", "[1, 2]") and the space before them."""
+    return _CITATION_GROUP.sub("", text)
+
+
 def split_claims(answer: str, n_passages: int) -> list[Claim]:
     """Split a generated answer into sentences, each with the citations that follow or fill it."""
     claims = []
     for sentence in split_sentences(answer.strip()):
         cited = tuple(parse_citations(sentence, n_passages))
-        text = re.sub(r"\s+", " ", _CITATION_GROUP.sub("", sentence)).strip()
+        text = re.sub(r"\s+", " ", without_citations(sentence)).strip()
         text = re.sub(r"\s+([.,;:!?])", r"\1", text)
         if words(text):
             claims.append(Claim(text, cited))

@@ -14,7 +14,8 @@ from rag.settings import Settings, parse_value
 
 
 class SweepError(ReaderError, ValueError):
-    """A value the settings refuse; nothing has run yet."""
+    """A sweep that cannot run as asked (a value the settings refuse, flags it cannot take);
+    nothing has run yet."""
 
     exit_code = 2  # a usage error, like a bad flag
 
