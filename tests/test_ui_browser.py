@@ -156,14 +156,68 @@ def test_on_a_phone_the_article_folds_under_the_chat(server, browser) -> None:
     assert panel["width"] <= PHONE["width"]
     cite = chat.last_answer().locator("a.cite").first
     anchor = cite.get_attribute("href").removeprefix("#")
+    back = page.locator(".article-panel .to-chat")
+    assert not back.is_visible(), "no floating button before a marker is tapped"
     cite.click()
     assert _scrolled_to(page, anchor, IN_WINDOW), "the page scrolled to the cited passage"
+    # One tap brings the reader back: the button floats in view beside the passage.
+    box = back.bounding_box()
+    assert back.is_visible() and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone-passage.png"))
     page.screenshot(path=str(ARTIFACTS / "phone-full.png"), full_page=True)
-    page.get_by_text("Back to the question box").click()
-    assert _scrolled_to(page, "question", IN_WINDOW), "the link leads back to the question box"
+    back.dispatch_event("click")  # a tap where it is, without Playwright scrolling anything
+    assert _scrolled_to(page, "question", IN_WINDOW), "the button leads back to the question box"
+    focused = "() => document.activeElement.closest('#question') !== null"
+    assert page.evaluate(focused), "the question box has the focus, ready to type"
+    assert not back.is_visible()
     assert chat.other_hosts() == []
+
+
+# The contrast ratio (WCAG 2) of an element's text or icon colour against the first opaque
+# background behind it.
+CONTRAST = """e => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let back = e;
+  while (back && (getComputedStyle(back).backgroundColor.endsWith(", 0)")
+                  || getComputedStyle(back).backgroundColor === "transparent")) {
+    back = back.parentElement;
+  }
+  const fg = lum(rgb(getComputedStyle(e).color));
+  const bg = lum(rgb(back ? getComputedStyle(back).backgroundColor : "rgb(255,255,255)"));
+  return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_answer_controls_are_legible_and_named_for_screen_readers(
+    server, browser, theme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, _ = server
+    context = browser.new_context(viewport=DESKTOP, color_scheme=theme)
+    chat = ChatPage(context.new_page(), url)
+    chat.open()
+    chat.ask(EXAMPLE_CANDIDATES[0])
+    page = chat.page
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    # Gradio's message names were raw HTML ("bot's message: <a class=...").
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('#chat [aria-label]')].map(e => e.ariaLabel)"
+    )
+    answer = next(n for n in names if n.startswith("Answer: "))
+    assert "Israel" in answer and "<" not in answer and "Copy answer" not in answer
+    assert f"Question: {EXAMPLE_CANDIDATES[0]}" in names
+    votes = page.locator("#chat button[aria-label='Like'], #chat button[aria-label='Dislike']")
+    assert [b.get_attribute("aria-label") for b in votes.all()] == ["Like", "Dislike"]
+    for control in [*votes.all(), chat.last_answer().locator("a.copy-answer")]:
+        assert control.evaluate(CONTRAST) >= 4.5, control.evaluate("e => e.outerHTML")
 
 
 def test_a_dead_language_model_server_gets_a_polite_message(browser, tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_html_and_markdown_in_text_are_shown_literally() -> None:
 
 def test_the_panel_highlights_and_numbers_only_the_cited_passages() -> None:
     html = article_panel([ARTICLE], {("a.txt", 31): 1}, turns=3)
-    assert html.startswith('<div class="article-panel" data-turns="3">')
+    assert html.startswith('<div class="article-panel" data-turns="3" tabindex="0" role="region"')
     assert html.count('href="#question"') == 1  # the way back to the chat on a phone
     assert "<h2>A &lt;b&gt;title&lt;/b&gt;</h2>" in html and "<h3>Section one</h3>" in html
     first = f'<span class="passage" id="{passage_anchor("a.txt", 20)}">First one.</span>'
@@ -82,3 +82,32 @@ def test_anchors_are_stable_and_distinct_per_source() -> None:
     assert passage_anchor("a.txt", 5) == passage_anchor("a.txt", 5)
     assert passage_anchor("a.txt", 5) != passage_anchor("b.txt", 5)
     assert re.fullmatch(r"p-[0-9a-f]{8}-5", passage_anchor("dir/with space.md", 5))
+
+
+def _visible(message_html: str) -> str:
+    return re.sub(r"<[^>]+>", "", message_html)
+
+
+def test_the_sources_line_is_never_longer_than_the_answer() -> None:
+    section = "Reassurances and Uncertainties: White House Response and Alliance Unity"
+    cites = [
+        Citation(1, "a.txt", section, 20, 30, "First one."),
+        Citation(2, "a.txt", "Section one", 31, 48, "Second <i>one</i>."),
+    ]
+    for text in (
+        "A long answer that names both sections and still has room to spare for them [1] [2].",
+        "The alliance and the spokesperson's reply, both cited [1] [2].",
+        "Israel [1] [2].",
+    ):
+        answer, sources, _ = answer_message(_answer(text, cites)).split("\n\n")
+        shown, answer_text = _visible(sources), re.sub(r"\[\d\]", "", _visible(answer))
+        # the markers alone are the shortest a Sources line gets
+        assert len(shown) <= max(len(answer_text.strip()), len("Sources: [1] [2]")), shown
+        assert shown.startswith("Sources: [1]") and "[2]" in shown
+    long_enough = answer_message(_answer("x" * 200 + " [1] [2].", cites))
+    assert f"[1]</a> {escape(section)}; " in long_enough  # whole names when the answer is long
+    medium = answer_message(_answer("y" * 70 + " [1] [2].", cites))
+    assert "[1]</a> Reassurances and Uncertainties&#58; White…; " in medium
+    short = answer_message(_answer("Israel [1] [2].", cites))
+    assert _visible(short.split("\n\n")[1]) == "Sources: [1] [2]"
+    assert f"({section})" in short  # the whole name stays in each marker's tooltip

@@ -17,6 +17,8 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]~#|])")
 # character references they read the same but are never linked.
 _AUTOLINK = {":": "&#58;", "@": "&#64;", "www.": "www&#46;", "WWW.": "WWW&#46;"}
 _AUTOLINK_RE = re.compile("|".join(re.escape(k) for k in _AUTOLINK))
+# Words of a section name kept in the Sources line when the whole name would outgrow the answer.
+SECTION_WORDS = 4
 COPY_LINK = '<a class="copy-answer" href="#copy">Copy answer</a>'
 
 
@@ -48,14 +50,44 @@ def answer_message(answer: Answer) -> str:
     parts.append(escape(answer.answer[pos:]))
     lines = ["".join(parts)]
     if answer.citations:
-        label = "Closest passage" if answer.abstained else "Sources"
-        by_section: dict[str, list[str]] = {}  # one entry per section: "[1] [2] Section"
-        for c in answer.citations:
-            by_section.setdefault(c.section, []).append(links[c.n])
-        sources = "; ".join(f"{' '.join(m)} {escape(s)}" for s, m in by_section.items())
-        lines.append(f'<span class="sources"><b>{label}:</b> {sources}</span>')
+        lines.append(_sources_line(answer, links))
     lines.append(COPY_LINK)
     return "\n\n".join(lines)
+
+
+def _sources_line(answer: Answer, links: dict[int, str]) -> str:
+    """The cited markers grouped by section ("[1] [2] Section one; [3] Section two"), never
+    longer on screen than the answer itself: long section names are cut to their first words,
+    and beside a very short answer only the markers are left (each names its section in its
+    tooltip)."""
+    label = "Closest passage" if answer.abstained else "Sources"
+    by_section: dict[str, list[int]] = {}
+    for c in answer.citations:
+        by_section.setdefault(c.section, []).append(c.n)
+    answer_chars = len(_MARKER.sub("", answer.answer).strip())
+    for most_words in (None, SECTION_WORDS, 0):
+        shown = {s: _first_words(s, most_words) for s in by_section}
+        join = "; " if most_words != 0 else " "
+        plain = join.join(
+            f"{' '.join(f'[{n}]' for n in ns)} {shown[s]}".strip() for s, ns in by_section.items()
+        )
+        if most_words == 0 or len(f"{label}: {plain}") <= answer_chars:
+            break
+    entries = join.join(
+        f"{' '.join(links[n] for n in ns)} {escape(shown[s])}".rstrip()
+        for s, ns in by_section.items()
+    )
+    return f'<span class="sources"><b>{label}:</b> {entries}</span>'
+
+
+def _first_words(text: str, most: int | None) -> str:
+    """The text, or its first `most` words with an ellipsis when it has more."""
+    if most is None:
+        return text
+    if most == 0:
+        return ""
+    kept = text.split()
+    return " ".join(kept[:most]) + ("…" if len(kept) > most else "")
 
 
 def _cite_link(n: int, source: str, start: int, section: str) -> str:
@@ -73,8 +105,10 @@ def article_panel(
     """
     cited = cited or {}
     body = "".join(_article(a, cited) for a in articles)
-    back = '<a class="to-chat" href="#question">Back to the question box</a>'  # phones only
-    return f'<div class="article-panel" data-turns="{turns}">{back}{body}</div>'
+    back = '<a class="to-chat" href="#question">Back to your question</a>'  # phones only
+    # It scrolls on its own on a wide screen: focusable, so a keyboard can scroll it too.
+    attributes = f'class="article-panel" data-turns="{turns}" tabindex="0" role="region"'
+    return f'<div {attributes} aria-label="The article">{back}{body}</div>'
 
 
 def _article(article: Article, cited: dict[tuple[str, int], int]) -> str:
