@@ -109,6 +109,31 @@ def test_summary_quotes_the_first_sentences_of_the_lead_in_a_few_words(make_answ
     _check_citations(answer)
 
 
+def test_a_term_the_article_uses_without_defining_is_answered_with_a_note(make_answerer) -> None:
+    answerer = make_answerer(lambda p: "")
+    answer = answerer.ask("What is the Five Eyes alliance?")
+    assert not answer.abstained and "Five Eyes alliance" in answer.citations[0].text
+    assert answer.answer.endswith("The article doesn't define “Five Eyes alliance” further.")
+    _check_citations(answer)
+    # The decision alone declines "define rift"; the article uses the word, so it is answered.
+    rift = answerer.ask("define rift")
+    assert not rift.abstained and "any rift in intelligence cooperation" in rift.answer
+    assert rift.answer.endswith("The article doesn't define “rift” further.")
+    assert answerer.ask("what does 'glasnost' mean").abstained  # a term the article never uses
+
+
+def test_suggested_questions_are_about_other_passages_and_each_is_answered(make_answerer) -> None:
+    answerer = make_answerer(lambda p: "")
+    declined = answerer.ask("What did the Pope say about the alliance?")
+    offered = answerer.suggest(declined, [])
+    assert 2 <= len(offered) <= 3
+    for question in offered:
+        followed = answerer.ask(question)
+        assert not followed.abstained and followed.citations, question
+    answered = answerer.ask(ALLIES)
+    assert all("Saudi Arabia" not in q for q in answerer.suggest(answered, []))  # already cited
+
+
 def _listed(answer) -> dict[str, int]:
     """The names of a names answer, each with its citation number, checked in its passage."""
     assert answer.mode == "names" and not answer.abstained

@@ -109,6 +109,13 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     refusal = chat.last_answer()
     assert "The article doesn't mention “Pope”" in refusal.inner_text()
     assert refusal.locator("a.cite").count() >= 1  # a link to the closest passage
+    # A declined reader is offered questions the article can answer; one click asks one.
+    offered = chat.suggestions()
+    assert 2 <= len(offered) <= 3, offered
+    chat.click_suggestion(offered[0])
+    assert page.locator('#chat [data-testid="user"]').last.inner_text() == offered[0]
+    followed = chat.last_answer()
+    assert "doesn't" not in followed.inner_text() and followed.locator("a.cite").count() >= 1
 
     chat.ask("What happened to offensive cyber operations?")  # cites the last section
     first = page.locator(".article-panel mark.cited").first.get_attribute("id")

@@ -109,6 +109,15 @@ class ChatPage:
         example = self.page.get_by_role("button", name=text)
         return self._timed(example.click, timeout_s)
 
+    def suggestions(self) -> list[str]:
+        """The questions suggested under the latest answer."""
+        return self.page.locator("#chat .options").last.locator(".option").all_inner_texts()
+
+    def click_suggestion(self, text: str, timeout_s: float = 60) -> Timing:
+        """Click one of the questions suggested under an answer."""
+        option = self.page.locator("#chat .options .option", has_text=text).last
+        return self._timed(option.click, timeout_s)
+
     def _timed(self, action: Any, timeout_s: float) -> Timing:
         # Timestamps are taken in the page by a MutationObserver, so the numbers do not include
         # how often Playwright polls.

@@ -53,7 +53,7 @@ class Page:
         # The model's first answer is 2-4 times slower than later ones (buffers, prompt cache);
         # pay for it here rather than on the first reader's question.
         try:
-            answerer.ask(examples[0] if examples else SUMMARY_QUESTION)
+            answerer.suggest(answerer.ask(examples[0] if examples else SUMMARY_QUESTION), [])
         except LLMError as err:
             log.warning("the language model failed its first question: %s", err)
         return cls(
@@ -175,6 +175,9 @@ def build_app(page: Page) -> gr.Blocks:
         def on_example(chat: list[dict], past: list[dict], data: gr.SelectData):
             yield from page.submit(data.value["text"], chat, past)
 
+        def on_suggestion(chat: list[dict], past: list[dict], data: gr.SelectData):
+            yield from page.submit(data.value, chat, past)
+
         def on_vote(past: list[dict], data: gr.LikeData) -> None:
             try:
                 saved = page.vote(past, data.index, data.liked)
@@ -214,6 +217,8 @@ def build_app(page: Page) -> gr.Blocks:
             **private,
         )
         chatbot.example_select(on_example, inputs, outputs, **answering, **private)
+        # The questions suggested under an answer (message options) are asked when clicked.
+        chatbot.option_select(on_suggestion, inputs, outputs, **answering, **private)
         chatbot.like(on_vote, [turns], None, **private)
 
         def start_over() -> tuple:

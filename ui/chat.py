@@ -9,6 +9,7 @@ from dataclasses import asdict
 from rag.answer.answerer import SEARCHING, Answerer
 from rag.answer.chain import AnswerChain
 from rag.answer.question import MAX_QUESTION_CHARS, QuestionError
+from rag.answer.reply import Answer
 from rag.llm import LLMError
 from ui.render import answer_message, escape, streaming_text
 
@@ -59,7 +60,22 @@ def respond(
         turn["answer"] = "Sorry, something went wrong on our side. Please try again."
     if turn["mode"] == "error":
         chat[-1] = {"role": "assistant", "content": escape(turn["answer"])}
+    else:
+        yield list(chat), None  # the answer is shown before the suggestions are looked for
+        offered = suggested(answerer, answer, turns)
+        if offered:
+            chat[-1] = {**chat[-1], "options": [{"value": q} for q in offered]}
+        turn["suggestions"] = offered
     yield chat, {**turn, "backend": answerer.backend, "index": len(chat) - 1}
+
+
+def suggested(answerer: Answerer, answer: Answer, turns: list[dict]) -> list[str]:
+    """Questions to offer under the answer (clickable); none if looking for them fails."""
+    try:
+        return answerer.suggest(answer, [t["question"] for t in turns])
+    except Exception:  # the answer is already shown: a failure here must not replace it
+        log.exception("suggesting questions after %r failed", answer.question[:200])
+        return []
 
 
 def history_of(turns: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 
 from rag.answer.decide import DecisionModel, GateDecision, decide, default_model
 from rag.answer.decline import decline
+from rag.answer.define import not_defined_note, term_asked, used_undefined, uses
 from rag.answer.extract import body_passages, edge_passage, names_by_passage, summary_sentences
 from rag.answer.generate import Generator
 from rag.answer.question import Question, classify, clean
@@ -21,6 +22,7 @@ from rag.answer.reply import Answer, Draft, Event, Timings
 from rag.answer.retrieve import Hit, Retriever
 from rag.answer.signals import Signals, measure
 from rag.answer.span import answer_span
+from rag.answer.suggest import suggestions
 from rag.llm import describe
 from rag.nlp.words import content_stems
 from rag.settings import Settings
@@ -137,6 +139,10 @@ class Answerer:
                             mode = "extracted"
                         text = span.quoted() if span else passage.page_content
                         yield from _shown(draft.add(text, [passage], quote=True))
+                term = term_asked(q.text)
+                cited = [p.page_content for p in draft.cited]
+                if term and draft.sentences and used_undefined(term, cited):
+                    yield Event("sentence", draft.note(not_defined_note(term)))
         if decision.answer:
             answer = self._reply(q, " ".join(draft.sentences), False, draft.citations(), mode)
             if mode == "names":
@@ -156,6 +162,21 @@ class Answerer:
     def assess(self, question: str, history: list[dict] | None = None) -> Assessment:
         """Read the question, find its passages and decide, without the model."""
         return self._assess(classify(clean(question)), history or [])
+
+    def suggest(self, answer: Answer, asked: list[str]) -> list[str]:
+        """Up to three questions about the passages beside those the answer cites, each one
+        the answer/decline decision passes; `asked`: the conversation's earlier questions."""
+        if not self.retriever.passages:
+            return []
+        source = (
+            answer.citations[0].source
+            if answer.citations
+            else self.retriever.passages[0].metadata["source"]
+        )
+        body = body_passages(self.retriever.passages, source)
+        cited = {(c.source, c.start) for c in answer.citations}
+        used = [p for p in body if (p.metadata["source"], p.metadata["start"]) in cited]
+        return suggestions(body, used, [*asked, answer.question], self.would_answer)
 
     def would_answer(self, question: str) -> bool:
         """Whether the article passes the decision for this question (retrieval only, no model)."""
@@ -182,6 +203,12 @@ class Answerer:
             signals,
             config,
         )
+        # "What is <term>?" for a term the article uses: what it says about the term is the
+        # answer, with a note when it never defines it.
+        term = term_asked(q.text)
+        declined = not decision.answer and decision.reason != "instruction"
+        if declined and term and any(uses(term, h.passage.page_content) for h in hits):
+            decision = GateDecision(True, "ok", "a term the article uses")
         return Assessment(q, query, vector, hits, signals, decision)
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:

@@ -79,6 +79,12 @@ class Draft:
         self.stems.append(seen)
         return sentence
 
+    def note(self, text: str) -> str:
+        """Append a sentence about the article itself, which cites nothing."""
+        self.sentences.append(text)
+        self.stems.append(set(words(text)) - STOPWORDS)
+        return text
+
     def citations(self) -> list[Citation]:
         return [citation(i + 1, p) for i, p in enumerate(self.cited)]
 

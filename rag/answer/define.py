@@ -1,0 +1,73 @@
+"""'What is <term>?': the term asked about, and whether a text defines it or only uses it."""
+
+from __future__ import annotations
+
+import re
+
+from rag.nlp.vocabulary import specificity
+from rag.nlp.words import STOPWORDS, words
+
+# "what is X", "what's an X", "what are X", "what does X mean", "define X", "meaning of X":
+# general English forms of asking what a term is.
+_TERM_QUESTION = re.compile(
+    r"^\s*(?:(?:so|and|ok|okay),?\s+)?(?:"
+    r"(?:what|wat|wht)\s*(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?P<a>.+?)"
+    r"|(?:what|wat|wht)\s+(?:does|do|did)\s+(?P<b>.+?)\s+(?:mean|stand\s+for)"
+    r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<c>.+?)"
+    r")\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:a|an|the|this|that|these|those)\s+", re.IGNORECASE)
+_QUOTES = "\"'“”‘’"
+MAX_TERM_WORDS = 4
+# A term has a word rarer than everyday English (wordfreq zipf below 4, as "détente" or
+# "recalibration"), or a name: "what are the risks?" asks about the text, not a term.
+TERM_SPECIFICITY = 0.5
+# How a text says what a term is: "X is a ...", "X, an alliance of ...", "X (the ...)",
+# "X refers to", "X means", "known as X", "called X".
+_DEFINING_AFTER = (
+    r"(?:\s+(?:is|are|was|were)\s+(?:a|an|the)\b|\s*,\s*(?:a|an|the)\b|\s*\("
+    r"|\s+(?:refers?\s+to|means?|stands?\s+for)\b)"
+)
+_DEFINING_BEFORE = r"(?:known\s+as|called|termed|dubbed)\s+(?:the\s+)?"
+
+
+def term_asked(question: str) -> str | None:
+    """The term a 'what is X?' question asks about ("Five Eyes alliance"), or None when the
+    question asks something else ("what is the section about", "what is Trump's approach to
+    Russia")."""
+    m = _TERM_QUESTION.match(question)
+    if not m:
+        return None
+    term = _ARTICLE.sub("", next(g for g in m.groups() if g)).strip(_QUOTES + " ")
+    tokens = words(term)
+    # A term is a few words with no function word inside: "about", "to", "between" make it a
+    # question about something said, not about what a word means.
+    if not tokens or len(tokens) > MAX_TERM_WORDS or any(t in STOPWORDS for t in tokens):
+        return None
+    if not (any(c.isupper() for c in term) or max(map(specificity, tokens)) > TERM_SPECIFICITY):
+        return None
+    return term
+
+
+def uses(term: str, text: str) -> bool:
+    """The text has every word of the term, in any case."""
+    return set(words(term)) <= set(words(text))
+
+
+def used_undefined(term: str, texts: list[str]) -> bool:
+    """The texts use the term and none of them defines it."""
+    return any(uses(term, t) for t in texts) and not any(defines(term, t) for t in texts)
+
+
+def defines(term: str, text: str) -> bool:
+    """The text says what the term is, in one of the usual defining forms."""
+    name = r"\s+".join(re.escape(w) for w in term.split())
+    quoted = rf"[{_QUOTES}]?{name}[{_QUOTES}]?"
+    pattern = rf"\b{quoted}{_DEFINING_AFTER}|{_DEFINING_BEFORE}{quoted}"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def not_defined_note(term: str) -> str:
+    """The sentence added when the article uses the term without defining it."""
+    return f"The article doesn't define “{term}” further."
