@@ -122,6 +122,23 @@ def test_a_term_the_article_uses_without_defining_is_answered_with_a_note(make_a
     assert answerer.ask("what does 'glasnost' mean").abstained  # a term the article never uses
 
 
+def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(
+    make_answerer,
+) -> None:
+    answerer = make_answerer(lambda p: "")
+    question = "what are allies worried about and how many agents r at risk"
+    assert answerer.assess("how many agents r at risk").decision.answer is False
+    answer = answerer.ask(question)
+    assert not answer.abstained and answer.question == question
+    assert "safeguarding foreign assets" in answer.answer
+    assert answer.answer.endswith(
+        "The article doesn't answer the other part, “how many agents r at risk”."
+    )
+    _check_citations(answer)
+    # Neither part in the article: declined as a whole.
+    assert answerer.ask("who is the pope and when did he visit nato").abstained
+
+
 def test_suggested_questions_are_about_other_passages_and_each_is_answered(make_answerer) -> None:
     answerer = make_answerer(lambda p: "")
     declined = answerer.ask("What did the Pope say about the alliance?")

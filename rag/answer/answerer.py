@@ -16,6 +16,7 @@ from rag.answer.decline import decline
 from rag.answer.define import not_defined_note, term_asked, used_undefined, uses
 from rag.answer.extract import body_passages, edge_passage, names_by_passage, summary_sentences
 from rag.answer.generate import Generator
+from rag.answer.parts import missing_part_note, two_parts
 from rag.answer.question import Question, classify, clean
 from rag.answer.rank import context_passages, quotes, rank_passages
 from rag.answer.reply import Answer, Draft, Event, Timings
@@ -102,6 +103,10 @@ class Answerer:
         q = classify(clean(question))
         yield Event("status", SEARCHING)
         seen = self._assess(q, history or [], config)
+        asked = q  # the reply names the question as asked
+        seen, unanswered = self._answered_part(seen, history or [])
+        if unanswered:
+            q = seen.q
         timings.lap("retrieve")
         decision, hits, draft, mode = seen.decision, seen.hits, Draft(), "abstained"
         if decision.answer and q.intent == "summary":
@@ -143,14 +148,16 @@ class Answerer:
                 cited = [p.page_content for p in draft.cited]
                 if term and draft.sentences and used_undefined(term, cited):
                     yield Event("sentence", draft.note(not_defined_note(term)))
+        if decision.answer and unanswered and draft.sentences:
+            yield Event("sentence", draft.note(missing_part_note(unanswered)))
         if decision.answer:
-            answer = self._reply(q, " ".join(draft.sentences), False, draft.citations(), mode)
+            answer = self._reply(asked, " ".join(draft.sentences), False, draft.citations(), mode)
             if mode == "names":
                 more = "; and others" if len(groups) > TUNING.max_name_passages else ""
                 answer.answer = f"The article names {'; '.join(draft.sentences)}{more}."
         else:
             text, citations, mode = decline(q, hits, decision)
-            answer = self._reply(q, text, True, citations, mode, decision.reason)
+            answer = self._reply(asked, text, True, citations, mode, decision.reason)
         answer.timings_ms = timings.total()
         answer.retrieved = [_span(h.passage) for h in hits]
         answer.decision = {
@@ -210,6 +217,19 @@ class Answerer:
         if declined and term and any(uses(term, h.passage.page_content) for h in hits):
             decision = GateDecision(True, "ok", "a term the article uses")
         return Assessment(q, query, vector, hits, signals, decision)
+
+    def _answered_part(self, whole: Assessment, history: list[dict]) -> tuple[Assessment, str]:
+        """For a question that asks two things of which the article answers just one: that
+        part's assessment and the other part as asked. Otherwise the whole question's, and ""."""
+        parts = two_parts(whole.q.text)
+        if parts is None:
+            return whole, ""
+        first, second = (self._assess(classify(part), history) for part in parts)
+        if first.decision.answer and not second.decision.answer:
+            return first, parts[1]
+        if second.decision.answer and not first.decision.answer:
+            return second, parts[0]
+        return whole, ""
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""
