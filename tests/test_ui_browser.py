@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -128,6 +129,10 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     votes = _wait_for_votes(page, data_dir, 1)
     assert votes[-1]["vote"] == "up" and votes[-1]["question"] == "And who defends it?"
     assert votes[-1]["citations"][0]["text"].startswith("While administration officials")
+    chat.ask("give me the short version")
+    summary = chat.last_answer()
+    said = re.sub(r"\[\d+\]", "", summary.inner_text().split("Sources:")[0])
+    assert len(said.split()) <= 70 and summary.locator("a.cite").count() >= 2
     page.screenshot(path=str(ARTIFACTS / "desktop-conversation.png"), full_page=True)
 
     chat.start_over()
