@@ -6,9 +6,11 @@ import logging
 import re
 from dataclasses import dataclass
 
+from wordfreq import zipf_frequency
+
 from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans, split_sentences
-from rag.nlp.words import content_stems, numbers, stem, words
+from rag.nlp.words import content_stems, content_words, numbers, stem, words
 from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -76,8 +78,9 @@ def split_finished(buffer: str, n_passages: int) -> tuple[list[Claim], str]:
 
 
 def word_support(sentence: str, passage: str) -> tuple[tuple[str, ...], list[str], float]:
-    """(the sentence's names and numbers the passage lacks, its content stems the passage lacks,
-    the share of its content stems the passage has; 0 for a sentence with none)."""
+    """(the sentence's names and numbers the passage lacks, its content words whose stem the
+    passage lacks, the share of its content words the passage has; 0 for a sentence with
+    none)."""
     passage_words = set(words(passage))
     passage_stems = {stem(w) for w in passage_words}
     missing = tuple(
@@ -87,9 +90,9 @@ def word_support(sentence: str, passage: str) -> tuple[tuple[str, ...], list[str
             if w not in passage_words and stem(w) not in passage_stems
         )
     )
-    stems = content_stems(sentence)
-    unsupported = [s for s in stems if s not in passage_stems]
-    overlap = 1 - len(unsupported) / len(stems) if stems else 0.0
+    said = content_words(sentence)
+    unsupported = [w for w in said if stem(w) not in passage_stems]
+    overlap = 1 - len(unsupported) / len(said) if said else 0.0
     return missing, unsupported, overlap
 
 
@@ -107,11 +110,14 @@ def check_support(
     word checks run: they are cheap, so they go first."""
     echoed = set(content_stems(question))
     missing, unsupported, overlap = word_support(sentence, passage)
-    parroted = any(s in echoed for s in unsupported)
+    parroted = any(stem(w) in echoed for w in unsupported)
+    # One new content word can reverse a claim ("softer" -> "tougher", "growing" -> "fading");
+    # only the commonest English words ("also", "now", "many") may be added.
+    invented = any(zipf_frequency(w, "en") < TUNING.added_word_min_zipf for w in unsupported)
     close = similarity is None or similarity >= min_similarity
     spliced = not in_passage_order(content_stems(sentence), content_stems(passage))
-    ok = not missing and not parroted and not spliced and overlap >= min_overlap and close
-    return Support(ok, overlap, similarity, missing)
+    ok = not missing and not parroted and not invented and not spliced
+    return Support(ok and overlap >= min_overlap and close, overlap, similarity, missing)
 
 
 def in_passage_order(
