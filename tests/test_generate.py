@@ -12,7 +12,8 @@ pytestmark = pytest.mark.slow
 # Questions the embedded model answers in its own words (eval/baseline/results.jsonl, mode
 # "generated"); its sentences then pass the verifier.
 MODEL_ANSWERED = [
-    "What kind of operations against Russia were reportedly paused?",
+    "What does the balance between sharing vital intelligence and safeguarding sensitive "
+    "information underscore?",
     "What has raised eyebrows among experts and former intelligence officials?",
     "What did the National Security Council spokesperson emphasize?",
 ]
