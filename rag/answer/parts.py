@@ -16,7 +16,11 @@ _SECOND_QUESTION = re.compile(
     r"can|could|will|would|has|have|had)\b.*)$",
     re.IGNORECASE,
 )
-_WH = re.compile(r"^(?:what|when|where|who|whom|whose|which|why|how)\b", re.IGNORECASE)
+# How the first part starts when it is a question of its own.
+_FIRST_QUESTION = re.compile(
+    r"^(?:what|when|where|who|whom|whose|which|why|how|is|are|was|were|do|does|did)\b",
+    re.IGNORECASE,
+)
 
 
 def two_parts(question: str) -> tuple[str, str] | None:
@@ -27,7 +31,7 @@ def two_parts(question: str) -> tuple[str, str] | None:
         return None
     first, second = m.group("first").strip(" ,"), m.group("second").strip()
     # The first part must be a question too ("Israel and who else?" is not two questions).
-    if not (_WH.match(first) or re.match(r"^(?:is|are|was|were|do|does|did)\b", first, re.I)):
+    if not _FIRST_QUESTION.match(first):
         return None
     if not content_words(first) or not content_words(second):
         return None

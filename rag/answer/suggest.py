@@ -56,11 +56,7 @@ def topics(text: str, repeated: set[tuple[str, str]]) -> list[str]:
     more ("Saudi Arabia") and its pairs of words that recur in the article ("cyber
     operations"), which are mostly terms and noun phrases."""
     found = [n for n in name_phrases(text) if len(n.split()) > 1]
-    tokens = list(_TOKEN.finditer(text))
-    for a, b in zip(tokens, tokens[1:], strict=False):
-        adjacent = text[a.end() : b.start()] == " "
-        if adjacent and (a.group().lower(), b.group().lower()) in repeated:
-            found.append(f"{a.group()} {b.group()}")
+    found += [f"{a} {b}" for a, b in _adjacent_pairs(text) if (a.lower(), b.lower()) in repeated]
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda t: -sum(specificity(w) for w in t.lower().split()))
 
@@ -71,15 +67,20 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 def _repeated_pairs(body: list[Document]) -> set[tuple[str, str]]:
     """Pairs of adjacent content words (lower case) that occur more than once in the article."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for passage in body:
-        text = passage.page_content
-        tokens = list(_TOKEN.finditer(text))
-        for a, b in zip(tokens, tokens[1:], strict=False):
-            first, second = a.group().lower(), b.group().lower()
-            if text[a.end() : b.start()] == " " and _noun_phrase(first, second):
-                pairs[first, second] += 1
-    return {pair for pair, n in pairs.items() if n > 1}
+    pairs = Counter(
+        (a.lower(), b.lower()) for p in body for a, b in _adjacent_pairs(p.page_content)
+    )
+    return {pair for pair, n in pairs.items() if n > 1 and _noun_phrase(*pair)}
+
+
+def _adjacent_pairs(text: str) -> list[tuple[str, str]]:
+    """Each two words in a row, as written, with one space and nothing else between them."""
+    tokens = list(_TOKEN.finditer(text))
+    return [
+        (a.group(), b.group())
+        for a, b in zip(tokens, tokens[1:], strict=False)
+        if text[a.end() : b.start()] == " "
+    ]
 
 
 def _neighbours(body: list[Document], used: list[Document]) -> list[Document]:
