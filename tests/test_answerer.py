@@ -139,6 +139,52 @@ def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(
     assert answerer.ask("who is the pope and when did he visit nato").abstained
 
 
+def test_questions_about_the_headline_and_headings_quote_and_cite_them(make_answerer) -> None:
+    answerer = make_answerer(lambda p: "")
+    title = answerer.ask("what was the title again?")
+    assert title.answer == (
+        "The headline is “U.S. Allies Rethink Intelligence Sharing Amid Trump’s Russia Stance” [1]."
+    )
+    _check_citations(title)
+    history: list[dict] = []
+    shown = []
+    for question in (
+        "whats the first section heading after the intro",
+        "and the next one?",
+        "and the last one",
+    ):
+        answer = answerer.ask(question, history)
+        _check_citations(answer)
+        (cited,) = answer.citations
+        shown.append(cited.text)
+        assert answer.answer == f"The section is headed “{cited.text}” [1]."
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
+    assert shown == [
+        "Expert Insights: The Importance of Trust and Collaboration",
+        "Reassurances and Uncertainties: White House Response and Alliance Unity",
+        "Cybersecurity Challenges and Diplomatic Détente: Navigating the Digital Frontier",
+    ]
+    listed = answerer.ask("what are the section headings")
+    assert [c.text for c in listed.citations] == shown
+    # A position alone, with no list before it, is not a question about the headings.
+    assert answerer.ask("and the next one?").mode != "quoted"
+
+
+def test_a_section_named_by_its_heading_is_summed_up_from_its_own_passages(
+    make_answerer,
+) -> None:
+    answer = make_answerer(lambda p: "").ask("what's the expert insights section about")
+    assert answer.mode == "summary" and not answer.abstained
+    assert answer.answer.startswith("“As intelligence agencies worldwide operate")
+    assert {c.section for c in answer.citations} == {
+        "Expert Insights: The Importance of Trust and Collaboration"
+    }
+    _check_citations(answer)
+
+
 def test_suggested_questions_are_about_other_passages_and_each_is_answered(make_answerer) -> None:
     answerer = make_answerer(lambda p: "")
     declined = answerer.ask("What did the Pope say about the alliance?")

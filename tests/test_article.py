@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from rag.answer.headings import headings
 from rag.ingest.documents import load_passages, split_text
 from ui.article import layout, load_articles
 
@@ -21,7 +22,9 @@ def test_the_seed_reads_as_written_with_every_passage_marked(seeds_dir: Path) ->
     # Each part is a line of the file, whole: nothing dropped, nothing added.
     assert [_text(p) for p in article.parts] == [line for line in text.splitlines() if line]
     marked = {(s.start, s.text) for p in article.parts for s in p.spans if s.start is not None}
-    assert marked == {(int(p.metadata["start"]), p.page_content) for p in passages}
+    # Every passage, and the title and headings, which an answer about them cites.
+    citable = passages + headings(passages)
+    assert marked == {(int(p.metadata["start"]), p.page_content) for p in citable}
 
 
 def test_markdown_headings_lose_their_marks_and_other_sources_are_ignored() -> None:
@@ -37,4 +40,4 @@ def test_markdown_headings_lose_their_marks_and_other_sources_are_ignored() -> N
         ("paragraph", "More."),
     ]
     starts = [s.start for p in article.parts for s in p.spans if s.start is not None]
-    assert starts == [int(p.metadata["start"]) for p in passages]
+    assert starts == sorted(int(p.metadata["start"]) for p in passages + headings(passages))

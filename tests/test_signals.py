@@ -39,6 +39,23 @@ def test_names_the_article_never_uses_are_counted_in_any_case(make_answerer) -> 
     assert _signals(make_answerer, "what did israel say about it").unknown_names == 0
 
 
+def test_a_small_count_points_and_a_figure_is_checked(make_answerer) -> None:
+    # "two" counts what is asked for; "12" is a figure the article never gives.
+    assert _signals(make_answerer, "a cyber détente between which two capitals").unknown_names == 0
+    assert _signals(make_answerer, "did 12 allies stop sharing intelligence").unknown_names > 0
+
+
+def test_a_follow_up_that_repeats_the_reply_is_told_from_one_that_asks_anew(make_answerer) -> None:
+    shown = [
+        {"role": "user", "content": "who is doubtful about putin"},
+        {"role": "assistant", "content": "U.S. allies, about Putin’s intentions and past actions."},
+    ]
+    assert _signals(make_answerer, "what past actions", shown).echoes_reply == 1
+    assert _signals(make_answerer, "and the experts?", shown).echoes_reply == 0
+    # Without a reply before it, nothing is echoed.
+    assert _signals(make_answerer, "what past actions").echoes_reply == 0
+
+
 def test_opinions_and_predictions_are_flagged(make_answerer) -> None:
     for text in ("should the allies stop sharing", "do u think putin can be trusted"):
         assert _signals(make_answerer, text).opinion == 1

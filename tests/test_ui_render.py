@@ -78,6 +78,25 @@ def test_the_panel_highlights_and_numbers_only_the_cited_passages() -> None:
     assert article_panel([ARTICLE]).count("<mark") == 0
 
 
+def test_a_cited_heading_is_marked_in_its_own_tag() -> None:
+    article = Article(
+        "a.txt",
+        "Title",
+        (
+            Part("title", (Span("Title", 0),)),
+            Part("heading", (Span("Section <one>", 6),)),
+            Part("paragraph", (Span("Text.", 20),)),
+        ),
+    )
+    html = article_panel([article], {("a.txt", 6): 1})
+    assert f'<h2><span class="passage" id="{passage_anchor("a.txt", 0)}">Title</span></h2>' in html
+    assert re.search(
+        rf'<h3><mark class="passage cited" id="{passage_anchor("a.txt", 6)}"[^>]*>'
+        r'<sup class="marker">\[1\]</sup> Section &lt;one&gt;</mark></h3>',
+        html,
+    )
+
+
 def test_anchors_are_stable_and_distinct_per_source() -> None:
     assert passage_anchor("a.txt", 5) == passage_anchor("a.txt", 5)
     assert passage_anchor("a.txt", 5) != passage_anchor("b.txt", 5)

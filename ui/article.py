@@ -12,7 +12,7 @@ from rag.ingest.documents import block_text_span, find_blocks, read_source
 
 @dataclass(frozen=True)
 class Span:
-    """A run of a paragraph's text; `start` is set when the run is exactly one indexed passage."""
+    """A run of text; `start` is set when the run is exactly one indexed passage or a heading."""
 
     text: str
     start: int | None = None
@@ -45,8 +45,8 @@ def layout(text: str, source: str, passages: list[Document]) -> Article:
     parts: list[Part] = []
     for block in find_blocks(text, markdown=source.lower().endswith(".md")):
         start, end = block_text_span(text, block)
-        if block.kind != "paragraph":
-            parts.append(Part(block.kind, (Span(text[start:end]),)))
+        if block.kind != "paragraph":  # marked too: an answer about the headings cites them
+            parts.append(Part(block.kind, (Span(text[start:end], start),)))
             continue
         spans: list[Span] = []
         pos = start

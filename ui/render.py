@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.reply import Answer
-from ui.article import Article, Part
+from ui.article import Article, Part, Span
 
 _MARKER = re.compile(r"\[(\d+)\]")
 # Markdown syntax in article or model text is shown as typed, not rendered.
@@ -119,23 +119,21 @@ def _article(article: Article, cited: dict[tuple[str, int], int]) -> str:
 
 
 def _part(source: str, part: Part, cited: dict[tuple[str, int], int]) -> str:
-    if part.kind == "title":
-        return f"<h2>{html.escape(part.spans[0].text)}</h2>"
-    if part.kind == "heading":
-        return f"<h3>{html.escape(part.spans[0].text)}</h3>"
-    spans = []
-    for span in part.spans:
-        text = html.escape(span.text)
-        if span.start is None:
-            spans.append(text)
-            continue
-        anchor = passage_anchor(source, span.start)
-        n = cited.get((source, span.start))
-        if n is None:
-            spans.append(f'<span class="passage" id="{anchor}">{text}</span>')
-        else:
-            spans.append(
-                f'<mark class="passage cited" id="{anchor}" title="Cited as [{n}]">'
-                f'<sup class="marker">[{n}]</sup> {text}</mark>'
-            )
-    return f"<p>{''.join(spans)}</p>"
+    spans = "".join(_span(source, span, cited) for span in part.spans)
+    tag = {"title": "h2", "heading": "h3"}.get(part.kind, "p")
+    return f"<{tag}>{spans}</{tag}>"
+
+
+def _span(source: str, span: Span, cited: dict[tuple[str, int], int]) -> str:
+    """A run of text; a passage or heading gets its anchor, and its marker when cited."""
+    text = html.escape(span.text)
+    if span.start is None:
+        return text
+    anchor = passage_anchor(source, span.start)
+    n = cited.get((source, span.start))
+    if n is None:
+        return f'<span class="passage" id="{anchor}">{text}</span>'
+    return (
+        f'<mark class="passage cited" id="{anchor}" title="Cited as [{n}]">'
+        f'<sup class="marker">[{n}]</sup> {text}</mark>'
+    )

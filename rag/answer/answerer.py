@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
+from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
@@ -16,6 +17,7 @@ from rag.answer.decline import decline
 from rag.answer.define import not_defined_note, term_asked, used_undefined, uses
 from rag.answer.extract import body_passages, edge_passage, names_by_passage, summary_sentences
 from rag.answer.generate import Generator
+from rag.answer.headings import asks_position, headings, layout_intent, pick_sections, section_named
 from rag.answer.parts import missing_part_note, two_parts
 from rag.answer.question import Question, classify, clean
 from rag.answer.rank import context_passages, quotes, rank_passages
@@ -105,13 +107,29 @@ class Answerer:
         seen = self._assess(q, history or [], config)
         asked = q  # the reply names the question as asked
         seen, unanswered = self._answered_part(seen, history or [])
-        if unanswered:
-            q = seen.q
+        q = seen.q if unanswered else replace(q, intent=seen.q.intent)
         timings.lap("retrieve")
         decision, hits, draft, mode = seen.decision, seen.hits, Draft(), "abstained"
         if decision.answer and q.intent == "summary":
             mode = "summary"
             for sentence, passage in summary_sentences(self._body(hits)):
+                yield from _shown(draft.add(sentence, [passage], quote=True))
+        elif decision.answer and q.intent in ("title", "sections"):
+            mode, found = "quoted", headings(self._body(hits))
+            if q.intent == "title":
+                chosen = [h for h in found if h.metadata["kind"] == "title"][:1]
+            else:
+                sections = [h for h in found if h.metadata["kind"] == "heading"]
+                chosen = pick_sections(sections, q.text, _last_answer(history or []))
+            if not chosen:
+                decision = GateDecision(False, "low_relevance", f"the text has no {q.intent}")
+            for heading in chosen:
+                yield from _shown(draft.add(heading.page_content, [heading], quote=True))
+        elif decision.answer and q.intent == "section":
+            mode = "summary"
+            section = section_named(q.text, self._sections(hits))
+            body = [p for p in self._body(hits) if p.metadata["section"] == section.page_content]
+            for sentence, passage in summary_sentences(body):
                 yield from _shown(draft.add(sentence, [passage], quote=True))
         elif decision.answer and q.intent in ("ending", "opening"):
             mode, passage = "quoted", edge_passage(self._body(hits), q.intent)
@@ -155,6 +173,10 @@ class Answerer:
             if mode == "names":
                 more = "; and others" if len(groups) > TUNING.max_name_passages else ""
                 answer.answer = f"The article names {'; '.join(draft.sentences)}{more}."
+            elif q.intent == "title":
+                answer.answer = f"The headline is {draft.sentences[0]}."
+            elif q.intent == "sections":
+                answer.answer = _sections_reply(draft.sentences)
         else:
             text, citations, mode = decline(q, hits, decision)
             answer = self._reply(asked, text, True, citations, mode, decision.reason)
@@ -194,6 +216,7 @@ class Answerer:
     ) -> Assessment:
         # Typos corrected once, here: every later stage reads the corrected question.
         q = replace(asked, text=self.retriever.speller.correct(asked.text))
+        q = replace(q, intent=self._layout_intent(q, history))
         query = retrieval_query(q, history)
         vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)
         if continues_previous(q, query):
@@ -203,7 +226,12 @@ class Answerer:
             signals, missing = measure(continued, hits, hits, self.retriever.vocabulary, True)
         else:
             follow_up = query != q.text
-            signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, follow_up)
+            # Any question after a reply may ask again for what it showed ("what past
+            # actions?"), whether or not it reads as a follow-up.
+            reply = _last_answer(history)
+            signals, missing = measure(
+                q, own_hits, hits, self.retriever.vocabulary, follow_up, reply
+            )
         decision = traced(
             "decide",
             lambda _: decide(q, bool(hits), signals, missing, self.decision),
@@ -230,6 +258,32 @@ class Answerer:
         if second.decision.answer and not first.decision.answer:
             return second, parts[0]
         return whole, ""
+
+    def _layout_intent(self, q: Question, history: list[dict]) -> str:
+        """A question about one section by its heading's words reads as "section"; a position
+        alone ("and the next one?") after a question about the headings reads as another."""
+        if q.intent != "question":
+            return q.intent
+        if q.follow_up and asks_position(q.text):
+            # The reader's last question that named more than a position.
+            before = [
+                m["content"]
+                for m in history
+                if isinstance(m, dict)
+                and m.get("role") == "user"
+                and isinstance(m.get("content"), str)
+                and not asks_position(m["content"])
+            ]
+            if before and layout_intent(before[-1]) == "sections":
+                return "sections"
+        if self.retriever.passages and section_named(q.text, self._sections(None)):
+            return "section"
+        return q.intent
+
+    def _sections(self, hits: list[Hit] | None) -> list[Document]:
+        """The section headings of the hits' source (of every source when None)."""
+        passages = self._body(hits) if hits else self.retriever.passages
+        return [h for h in headings(passages) if h.metadata["kind"] == "heading"]
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""
@@ -291,6 +345,19 @@ def continues_previous(q: Question, query: str) -> bool:
     """A follow-up with no words of its own ("why is that?"): it continues the previous
     question, which its retrieval query carries."""
     return query != q.text and not content_stems(q.text)
+
+
+def _last_answer(history: list[dict]) -> str:
+    """The previous reply's text, or ""."""
+    replies = [m.get("content") for m in history if isinstance(m, dict) and m.get("role") != "user"]
+    return replies[-1] if replies and isinstance(replies[-1], str) else ""
+
+
+def _sections_reply(quoted: list[str]) -> str:
+    """'The section is headed “A” [1].', or the list of them for more than one."""
+    if len(quoted) == 1:
+        return f"The section is headed {quoted[0]}."
+    return f"The sections are headed {'; '.join(quoted)}."
 
 
 def _span(passage) -> tuple[str, int, int]:

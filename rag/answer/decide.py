@@ -13,8 +13,9 @@ from rag.answer.question import Question
 from rag.answer.signals import Signals
 
 DECISION_FILE = "decision.json"
-# Questions about the text as a whole (a summary, its names, how it ends or starts): answered.
-WHOLE_TEXT = ("summary", "names", "ending", "opening")
+# Questions about the text as a whole (a summary, its names, its headline and headings, one
+# section by its heading, how it ends or starts): answered.
+WHOLE_TEXT = ("summary", "names", "title", "sections", "section", "ending", "opening")
 
 
 @dataclass(frozen=True)

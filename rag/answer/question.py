@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rag.answer.headings import layout_intent
 from rag.errors import ReaderError
 from rag.nlp.injection import instructs_the_assistant
 from rag.nlp.words import content_words, words
@@ -84,7 +85,8 @@ class Question:
 
     text: str
     answer_type: str  # "person", "time", "number", "place" or "any"
-    # "question", "summary", "names", "ending", "opening" or "instruction"
+    # "question", "summary", "names", "title", "sections", "section", "ending", "opening" or
+    # "instruction"
     intent: str
     follow_up: bool
 
@@ -130,6 +132,8 @@ def classify(text: str) -> Question:
         intent = "summary"
     elif _asks_for_names(text, tokens):
         intent = "names"
+    elif layout := layout_intent(text):
+        intent = layout
     elif _ENDING.search(text):
         intent = "ending"
     elif _OPENING.search(text):

@@ -14,7 +14,7 @@ from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
 from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, places, specificity
-from rag.nlp.words import content_words, numbers, stem
+from rag.nlp.words import POINTING_NUMBERS, content_words, numbers, stem
 
 # Asking for a judgement, a forecast or advice rather than for what the text says: modal and
 # evaluative question forms of general English.
@@ -62,6 +62,9 @@ class Signals:
     follow_up: float
     # The question's own content words, capped at 5, over 5.
     own_words: float
+    # Share of the question's content words that the previous reply already holds: "what past
+    # actions?" after a reply that said "past actions" asks for more than the text gave.
+    echoes_reply: float
 
     @classmethod
     def names(cls) -> list[str]:
@@ -74,12 +77,18 @@ class Signals:
 
 
 def measure(
-    q: Question, hits: list[Hit], query_hits: list[Hit], vocabulary: Vocabulary, follow_up: bool
+    q: Question,
+    hits: list[Hit],
+    query_hits: list[Hit],
+    vocabulary: Vocabulary,
+    follow_up: bool,
+    reply: str = "",
 ) -> tuple[Signals, list[str]]:
-    """The signals for a question, and the names and numbers in it the article never uses."""
+    """The signals for a question, and the names and numbers in it the article never uses;
+    `reply` is the previous answer the reader was shown, if any."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
     unknown = [w for w in asked if not vocabulary.knows(w)]
-    specific = names(q.text) | numbers(q.text)
+    specific = names(q.text) | (numbers(q.text) - POINTING_NUMBERS)
     unknown_named = [w for w in unknown if w in specific]
     for place in places(q.text):  # typed in any case: "germany", "south korea"
         if not all(vocabulary.knows(w) for w in place.split()):
@@ -87,8 +96,7 @@ def measure(
     best = max(hits, key=lambda h: h.dense, default=None)
     found: list[str] = []
     if best is not None:
-        passage_vocab = Vocabulary(stem(w) for w in content_words(best.passage.page_content))
-        found = [w for w in asked if passage_vocab.knows(w)]
+        found = _found_in(asked, best.passage.page_content)
     type_missing = q.answer_type != "any" and not any(
         answers_type(q, h.passage.page_content) for h in query_hits
     )
@@ -105,8 +113,20 @@ def measure(
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(follow_up),
         own_words=min(len(asked), 5) / 5,
+        echoes_reply=_share_in(asked, reply),
     )
     return signals, list(dict.fromkeys(unknown_named))
+
+
+def _found_in(asked: list[str], text: str) -> list[str]:
+    """The asked words that the text holds, in any form and with typos forgiven."""
+    held = Vocabulary(stem(w) for w in content_words(text))
+    return [w for w in asked if held.knows(w)]
+
+
+def _share_in(asked: list[str], text: str) -> float:
+    """The share of the asked words that the text holds (0 for no text or no words)."""
+    return len(_found_in(asked, text)) / len(asked) if asked and text else 0.0
 
 
 def _weighted_share(found: list[str], asked: list[str]) -> float:

@@ -60,18 +60,27 @@ def load_passages(seeds_dir: Path, passage_chars: int) -> list[Document]:
 def split_text(text: str, source: str, passage_chars: int) -> list[Document]:
     """Split one document into passages that never cross a paragraph."""
     passages: list[Document] = []
-    title = ""
-    section = ""
+    title = section = ""
+    title_start = section_start = -1  # where the heading lies in the file; -1: none yet
     for paragraph, block in enumerate(find_blocks(text, markdown=source.lower().endswith(".md"))):
         start, end = block_text_span(text, block)
         where = {"source": source, "paragraph": paragraph}
-        if block.kind == "title":  # kept as metadata: a headline is not evidence for an answer
+        # Kept as metadata, with their offsets so that a question about them can cite them: a
+        # headline is not evidence for an answer about the news.
+        if block.kind == "title":
             title = section = text[start:end]
+            title_start = section_start = start
         elif block.kind == "heading":
-            section = text[start:end]
+            section, section_start = text[start:end], start
         else:
+            headings = {
+                "title": title,
+                "title_start": title_start,
+                "section": section,
+                "section_start": section_start,
+            }
             for s, e in group_sentences(list(sentence_spans(text, start, end)), passage_chars):
-                passages.append(_passage(text, where, title, section, "body", s, e))
+                passages.append(_passage(text, {**where, **headings}, "body", s, e))
     return passages
 
 
@@ -124,14 +133,12 @@ def passage_id(source: str, start: int, end: int, text: str) -> str:
     return digest[:24]
 
 
-def _passage(
-    text: str, where: dict, title: str, section: str, kind: str, s: int, e: int
-) -> Document:
+def _passage(text: str, where: dict, kind: str, s: int, e: int) -> Document:
     body = text[s:e]
     return Document(
         page_content=body,
         id=passage_id(where["source"], s, e, body),
-        metadata={**where, "title": title, "section": section, "kind": kind, "start": s, "end": e},
+        metadata={**where, "kind": kind, "start": s, "end": e},
     )
 
 

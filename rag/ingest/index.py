@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 COLLECTION_PREFIX = "passages-"
 # Bump when the splitting code changes in a way the settings do not show.
-SPLITTER_VERSION = "4"
+SPLITTER_VERSION = "5"
 # Passages embedded and stored per step: what an interrupted build keeps.
 UPSERT_BATCH = 512
 

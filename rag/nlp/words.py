@@ -31,6 +31,9 @@ NUMBER_WORDS = frozenset(
     ninety hundred hundreds thousand thousands million millions billion billions trillion percent
     dozen dozens half quarter first second third fourth fifth""".split()
 )
+# Small counts and positions, with which a reader points rather than states a figure ("which
+# two capitals", "the first thing you said"): a question's figure to check is anything larger.
+POINTING_NUMBERS = frozenset("one two three four five first second third fourth fifth".split())
 # "may" is left out: far more often the verb than the month.
 MONTH_NAMES = tuple(
     "january february march april june july august september october november december".split()
