@@ -133,6 +133,9 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     summary = chat.last_answer()
     said = re.sub(r"\[\d+\]", "", summary.inner_text().split("Sources:")[0])
     assert len(said.split()) <= 70 and summary.locator("a.cite").count() >= 2
+    chat.ask("what was the title again?")  # the headline line itself is cited and marked
+    assert chat.last_answer().inner_text().startswith("The headline is “U.S. Allies Rethink")
+    assert page.locator(".article-panel h2 mark.cited").count() == 1
     page.screenshot(path=str(ARTIFACTS / "desktop-conversation.png"), full_page=True)
 
     chat.start_over()

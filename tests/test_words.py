@@ -30,3 +30,8 @@ def test_numbers_find_digits_number_words_and_months() -> None:
 
 def test_content_words_drop_stop_words_and_chat_shorthand() -> None:
     assert content_words("what r the allies worried abt") == ["allies", "worried"]
+
+
+def test_accents_are_not_needed_to_match() -> None:
+    assert words("a cyber Détente") == words("a cyber detente") == ["a", "cyber", "detente"]
+    assert words("한국어 뉴스") == ["한국어", "뉴스"]  # other scripts are left as they are

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -127,8 +128,13 @@ class Answerer:
                 yield from _shown(draft.add(heading.page_content, [heading], quote=True))
         elif decision.answer and q.intent == "section":
             mode = "summary"
-            section = section_named(q.text, self._sections(hits))
-            body = [p for p in self._body(hits) if p.metadata["section"] == section.page_content]
+            section = section_named(q.text, self._sections)
+            source = section.metadata["source"]
+            body = [
+                p
+                for p in body_passages(self.retriever.passages, source)
+                if p.metadata["section"] == section.page_content
+            ]
             for sentence, passage in summary_sentences(body):
                 yield from _shown(draft.add(sentence, [passage], quote=True))
         elif decision.answer and q.intent in ("ending", "opening"):
@@ -276,14 +282,15 @@ class Answerer:
             ]
             if before and layout_intent(before[-1]) == "sections":
                 return "sections"
-        if self.retriever.passages and section_named(q.text, self._sections(None)):
+        if section_named(q.text, self._sections):
             return "section"
         return q.intent
 
-    def _sections(self, hits: list[Hit] | None) -> list[Document]:
-        """The section headings of the hits' source (of every source when None)."""
-        passages = self._body(hits) if hits else self.retriever.passages
-        return [h for h in headings(passages) if h.metadata["kind"] == "heading"]
+    @cached_property
+    def _sections(self) -> list[Document]:
+        """The section headings of every indexed source, in order (the index is fixed once
+        loaded)."""
+        return [h for h in headings(self.retriever.passages) if h.metadata["kind"] == "heading"]
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""

@@ -82,9 +82,13 @@ _YEAR_OR_NUMBER = re.compile(r"\d")
 
 
 def normalize(text: str) -> str:
-    """NFKC, straight quotes, lower case, and one spelling per country (U.S. = America = usa):
-    the form in which words are compared."""
+    """NFKC, straight quotes, no accents (readers type "detente" for "détente"), lower case,
+    and one spelling per country (U.S. = America = usa): the form in which words are compared."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        text = unicodedata.normalize("NFC", stripped)  # other scripts as they were
     text = _UPPER_ALIAS.sub(lambda m: m.group().lower() + "a" if m.group() == "US" else "uk", text)
     text = text.lower()
     return _ALIAS.sub(lambda m: _ALIASES[m.group().replace(".", "")], text)
