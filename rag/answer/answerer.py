@@ -356,7 +356,9 @@ def continues_previous(q: Question, query: str) -> bool:
 
 def _last_answer(history: list[dict]) -> str:
     """The previous reply's text, or ""."""
-    replies = [m.get("content") for m in history if isinstance(m, dict) and m.get("role") != "user"]
+    replies = [
+        m.get("content") for m in history if isinstance(m, dict) and m.get("role") == "assistant"
+    ]
     return replies[-1] if replies and isinstance(replies[-1], str) else ""
 
 
