@@ -291,10 +291,17 @@ def test_a_sentence_split_across_chunks_is_checked_whole(make_answerer) -> None:
         assert reply.answer == f"{DEFENDERS}. [1]"
 
 
-def test_a_description_of_the_passages_is_not_an_answer(make_answerer) -> None:
-    answer = make_answerer(
-        lambda p: "The passage discusses the intelligence landscape and key allies [1]."
-    ).ask("Why are some allies considering scaling back intelligence sharing with Washington?")
+@pytest.mark.parametrize(
+    "description",
+    [
+        "The passage discusses the intelligence landscape and key allies [1].",
+        "The passage is about the strategic realignment of the intelligence landscape [1].",
+    ],
+)
+def test_a_description_of_the_passages_is_not_an_answer(make_answerer, description) -> None:
+    answer = make_answerer(lambda p: description).ask(
+        "Why are some allies considering scaling back intelligence sharing with Washington?"
+    )
     # The reason, cut from its sentence; the citation still shows the whole passage.
     assert answer.mode == "extracted"
     assert answer.answer.startswith("“…citing worries about safeguarding foreign assets")

@@ -24,10 +24,12 @@ from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
-# "The passage discusses...": a description of the text, not an answer.
+# "The passage discusses...", "The passage is about...": a description of the text, not an
+# answer.
 _META = re.compile(
     r"(the|this|these) (passages?|article|text|author|report|context)s? (\w+ )?(discuss|mention|"
-    r"talk|describ|highlight|focus|explor|provid|state|say|do(es)? not)",
+    r"talk|describ|highlight|focus|explor|provid|state|say|about|deal|concern|cover|address|"
+    r"do(es)? not)",
     re.IGNORECASE,
 )
 _STOP = ["\n\n", "Question:", "<passages>"]
