@@ -93,6 +93,20 @@ def test_follow_up_uses_the_previous_question(make_answerer) -> None:
     assert not answer.abstained and "Republican lawmakers" in answer.answer
 
 
+def test_a_question_asked_again_gets_its_answer_again(make_answerer) -> None:
+    # The reply before holds every word of the question: that is no reason to decline it.
+    answerer = make_answerer(lambda p: "")
+    question = "Who defends Trump's approach to Russia?"
+    first = answerer.ask(question)
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": first.answer},
+    ]
+    again = answerer.ask(question, history)
+    assert not first.abstained and not again.abstained
+    assert again.citations == first.citations
+
+
 def test_history_cannot_get_an_off_topic_question_past_the_gate(make_answerer) -> None:
     history = [{"role": "user", "content": ALLIES}, {"role": "assistant", "content": "Israel."}]
     answer = make_answerer(lambda p: "Paris [1].").ask(

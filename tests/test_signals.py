@@ -45,17 +45,6 @@ def test_a_small_count_points_and_a_figure_is_checked(make_answerer) -> None:
     assert _signals(make_answerer, "did 12 allies stop sharing intelligence").unknown_names > 0
 
 
-def test_a_follow_up_that_repeats_the_reply_is_told_from_one_that_asks_anew(make_answerer) -> None:
-    shown = [
-        {"role": "user", "content": "who is doubtful about putin"},
-        {"role": "assistant", "content": "U.S. allies, about Putin’s intentions and past actions."},
-    ]
-    assert _signals(make_answerer, "what past actions", shown).echoes_reply == 1
-    assert _signals(make_answerer, "and the experts?", shown).echoes_reply == 0
-    # Without a reply before it, nothing is echoed.
-    assert _signals(make_answerer, "what past actions").echoes_reply == 0
-
-
 def test_opinions_and_predictions_are_flagged(make_answerer) -> None:
     for text in ("should the allies stop sharing", "do u think putin can be trusted"):
         assert _signals(make_answerer, text).opinion == 1

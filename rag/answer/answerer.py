@@ -232,12 +232,7 @@ class Answerer:
             signals, missing = measure(continued, hits, hits, self.retriever.vocabulary, True)
         else:
             follow_up = query != q.text
-            # Any question after a reply may ask again for what it showed ("what past
-            # actions?"), whether or not it reads as a follow-up.
-            reply = _last_answer(history)
-            signals, missing = measure(
-                q, own_hits, hits, self.retriever.vocabulary, follow_up, reply
-            )
+            signals, missing = measure(q, own_hits, hits, self.retriever.vocabulary, follow_up)
         decision = traced(
             "decide",
             lambda _: decide(q, bool(hits), signals, missing, self.decision),

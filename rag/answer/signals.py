@@ -62,9 +62,6 @@ class Signals:
     follow_up: float
     # The question's own content words, capped at 5, over 5.
     own_words: float
-    # Share of the question's content words that the previous reply already holds: "what past
-    # actions?" after a reply that said "past actions" asks for more than the text gave.
-    echoes_reply: float
 
     @classmethod
     def names(cls) -> list[str]:
@@ -82,10 +79,8 @@ def measure(
     query_hits: list[Hit],
     vocabulary: Vocabulary,
     follow_up: bool,
-    reply: str = "",
 ) -> tuple[Signals, list[str]]:
-    """The signals for a question, and the names and numbers in it the article never uses;
-    `reply` is the previous answer the reader was shown, if any."""
+    """The signals for a question, and the names and numbers in it the article never uses."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
     unknown = [w for w in asked if not vocabulary.knows(w)]
     specific = names(q.text) | (numbers(q.text) - POINTING_NUMBERS)
@@ -113,7 +108,6 @@ def measure(
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(follow_up),
         own_words=min(len(asked), 5) / 5,
-        echoes_reply=_share_in(asked, reply),
     )
     return signals, list(dict.fromkeys(unknown_named))
 
@@ -122,11 +116,6 @@ def _found_in(asked: list[str], text: str) -> list[str]:
     """The asked words that the text holds, in any form and with typos forgiven."""
     held = Vocabulary(stem(w) for w in content_words(text))
     return [w for w in asked if held.knows(w)]
-
-
-def _share_in(asked: list[str], text: str) -> float:
-    """The share of the asked words that the text holds (0 for no text or no words)."""
-    return len(_found_in(asked, text)) / len(asked) if asked and text else 0.0
 
 
 def _weighted_share(found: list[str], asked: list[str]) -> float:
