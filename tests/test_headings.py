@@ -31,6 +31,7 @@ SECTIONS = [h for h in FOUND if h.metadata["kind"] == "heading"]
         ("what's the headline", "title"),
         ("what was the title again?", "title"),
         ("whats the article called", "title"),
+        ("what's it called", None),  # the name of what was just discussed, maybe
         ("what are the section headings", "sections"),
         ("whats the first section heading after the intro", "sections"),
         ("list the subheadings", "sections"),

@@ -16,7 +16,12 @@ TEXT_WORDS = frozenset(
     titled section heading subheading header subhead part bit one first second third fourth
     fifth next last final intro introduction after before list order main""".split()
 )
-_TITLE = re.compile(r"\b(head ?lines?|titled?|titles|called)\b", re.IGNORECASE)
+# "What's it called?" may ask the name of what was just discussed: "called" counts only with
+# a word for the text ("whats the article called").
+_TITLE = re.compile(
+    r"\b(head ?lines?|titled?|titles)\b|\b(article|story|piece|text|report)\b.*\bcalled\b",
+    re.IGNORECASE,
+)
 _SECTIONS = re.compile(r"\b(sections?|(sub)?headings?|headers?|subheads?)\b", re.IGNORECASE)
 # "What's the expert insights section about?": a place in the text named by its heading.
 _SECTION = re.compile(r"\b(sections?|parts?|bits?|headings?)\b", re.IGNORECASE)
