@@ -121,14 +121,15 @@ class Answerer:
                 chosen = [h for h in found if h.metadata["kind"] == "title"][:1]
             else:
                 sections = [h for h in found if h.metadata["kind"] == "heading"]
-                chosen = pick_sections(sections, q.text, _last_answer(history or []))
+                chosen = pick_sections(sections, seen.q.text, _last_answer(history or []))
             if not chosen:
                 decision = GateDecision(False, "low_relevance", f"the text has no {q.intent}")
             for heading in chosen:
                 yield from _shown(draft.add(heading.page_content, [heading], quote=True))
         elif decision.answer and q.intent == "section":
             mode = "summary"
-            section = section_named(q.text, self._sections)
+            # The typo-corrected text, on which the intent was decided ("insigths").
+            section = section_named(seen.q.text, self._sections)
             source = section.metadata["source"]
             body = [
                 p
