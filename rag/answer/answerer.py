@@ -116,7 +116,8 @@ class Answerer:
             for sentence, passage in summary_sentences(self._body(hits)):
                 yield from _shown(draft.add(sentence, [passage], quote=True))
         elif decision.answer and q.intent in ("title", "sections"):
-            mode, found = "quoted", headings(self._body(hits))
+            source = hits[0].passage.metadata["source"]
+            mode, found = "quoted", [h for h in self._headings if h.metadata["source"] == source]
             if q.intent == "title":
                 chosen = [h for h in found if h.metadata["kind"] == "title"][:1]
             else:
@@ -269,12 +270,7 @@ class Answerer:
         if q.follow_up and asks_position(q.text):
             # The reader's last question that named more than a position.
             before = [
-                m["content"]
-                for m in history
-                if isinstance(m, dict)
-                and m.get("role") == "user"
-                and isinstance(m.get("content"), str)
-                and not asks_position(m["content"])
+                c for c in _said(history, "user") if isinstance(c, str) and not asks_position(c)
             ]
             if before and layout_intent(before[-1]) == "sections":
                 return "sections"
@@ -283,10 +279,14 @@ class Answerer:
         return q.intent
 
     @cached_property
+    def _headings(self) -> list[Document]:
+        """The titles and section headings of every indexed source, in order (the index is
+        fixed once loaded)."""
+        return headings(self.retriever.passages)
+
+    @property
     def _sections(self) -> list[Document]:
-        """The section headings of every indexed source, in order (the index is fixed once
-        loaded)."""
-        return [h for h in headings(self.retriever.passages) if h.metadata["kind"] == "heading"]
+        return [h for h in self._headings if h.metadata["kind"] == "heading"]
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""
@@ -335,10 +335,7 @@ def retrieval_query(q: Question, history: list[dict]) -> str:
     """The question, joined to the reader's previous question when it leans on it."""
     if not q.follow_up:
         return q.text
-    previous = [
-        m.get("content", "") for m in history if isinstance(m, dict) and m.get("role") == "user"
-    ]
-    previous = [p for p in previous if isinstance(p, str) and p.strip()]
+    previous = [p for p in _said(history, "user") if isinstance(p, str) and p.strip()]
     if not previous:
         return q.text
     return f"{previous[-1].strip()[:1000]} {q.text}"
@@ -352,10 +349,13 @@ def continues_previous(q: Question, query: str) -> bool:
 
 def _last_answer(history: list[dict]) -> str:
     """The previous reply's text, or ""."""
-    replies = [
-        m.get("content") for m in history if isinstance(m, dict) and m.get("role") == "assistant"
-    ]
+    replies = _said(history, "assistant")
     return replies[-1] if replies and isinstance(replies[-1], str) else ""
+
+
+def _said(history: list[dict], role: str) -> list[Any]:
+    """The contents of the conversation's messages from `role` ("user" or "assistant")."""
+    return [m.get("content") for m in history if isinstance(m, dict) and m.get("role") == role]
 
 
 def _sections_reply(quoted: list[str]) -> str:

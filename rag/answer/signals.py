@@ -74,11 +74,7 @@ class Signals:
 
 
 def measure(
-    q: Question,
-    hits: list[Hit],
-    query_hits: list[Hit],
-    vocabulary: Vocabulary,
-    follow_up: bool,
+    q: Question, hits: list[Hit], query_hits: list[Hit], vocabulary: Vocabulary, follow_up: bool
 ) -> tuple[Signals, list[str]]:
     """The signals for a question, and the names and numbers in it the article never uses."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
@@ -91,7 +87,8 @@ def measure(
     best = max(hits, key=lambda h: h.dense, default=None)
     found: list[str] = []
     if best is not None:
-        found = _found_in(asked, best.passage.page_content)
+        passage_vocab = Vocabulary(stem(w) for w in content_words(best.passage.page_content))
+        found = [w for w in asked if passage_vocab.knows(w)]
     type_missing = q.answer_type != "any" and not any(
         answers_type(q, h.passage.page_content) for h in query_hits
     )
@@ -110,12 +107,6 @@ def measure(
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
-
-
-def _found_in(asked: list[str], text: str) -> list[str]:
-    """The asked words that the text holds, in any form and with typos forgiven."""
-    held = Vocabulary(stem(w) for w in content_words(text))
-    return [w for w in asked if held.knows(w)]
 
 
 def _weighted_share(found: list[str], asked: list[str]) -> float:
