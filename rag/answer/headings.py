@@ -28,6 +28,7 @@ _SECTION = re.compile(r"\b(sections?|parts?|bits?|headings?)\b", re.IGNORECASE)
 # Words that ask what a section holds, beside its name.
 _ABOUT = frozenset(stem(w) for w in "about say says said cover covers discuss talk".split())
 _POSITIONS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1}
+_POSITION_STEMS = frozenset(stem(w) for w in [*_POSITIONS, "next", "final", "one"])
 
 
 def layout_intent(text: str) -> str | None:
@@ -45,7 +46,7 @@ def layout_intent(text: str) -> str | None:
 def asks_position(text: str) -> bool:
     """ "And the next one?", "the last one": only a position, which leans on the list before."""
     stems = set(content_stems(text))
-    return bool(stems) and stems <= {stem(w) for w in [*_POSITIONS, "next", "final", "one"]}
+    return bool(stems) and stems <= _POSITION_STEMS
 
 
 def headings(body: list[Document]) -> list[Document]:
