@@ -4,12 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from rag.cli import main
-from rag.eval.dataset import check_dataset, read_sources
+from rag.eval.dataset import check_dataset, load_dataset, read_sources
 from tests.conftest import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
+NEAR_COPY = 85  # rapidfuzz ratio: "whats the headline" vs "what's the headline" is 97
 QUOTE = "Saudi Arabia"  # verbatim in the article
 
 
@@ -30,6 +32,19 @@ def _item(i: str, **changes) -> dict:
 def test_the_committed_test_sets_have_no_problems(name: str) -> None:
     count, problems = check_dataset(PROJECT_ROOT / "eval" / f"{name}.jsonl", read_sources(SEEDS))
     assert count > 30 and problems == []
+
+
+def test_no_tuning_question_is_a_near_copy_of_a_frozen_one() -> None:
+    """The frozen part judges what tuning did, so its questions must not be tuned on, even
+    with a typo or an apostrophe changed."""
+    frozen = [
+        i["question"].lower() for i in load_dataset(PROJECT_ROOT / "eval" / "readers_test.jsonl")
+    ]
+    tuning = [
+        i["question"].lower() for i in load_dataset(PROJECT_ROOT / "eval" / "readers_tune.jsonl")
+    ]
+    near = [(t, f) for t in tuning for f in frozen if fuzz.ratio(t, f) >= NEAR_COPY]
+    assert near == []
 
 
 def test_every_problem_is_named_with_its_line(tmp_path: Path) -> None:
