@@ -188,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--sweep",
         metavar="NAME=V1,V2,...",
         type=_sweep,
-        help="one run per value of a setting (e.g. top_k=2,4,8), each in OUT/NAME=VALUE/, "
-        "and one table (sweep.md) and plot (sweep.png) of the headline numbers",
+        help="one run per value of a setting (e.g. top_k=2,4,8) or of a tuned number in "
+        "rag/tuning.py (e.g. quote_margin=0.8,0.9,1), each in OUT/NAME=VALUE/, and one table "
+        "(sweep.md) and plot (sweep.png) of the headline numbers",
     )
     ev.add_argument(
         "--check-dataset",

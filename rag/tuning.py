@@ -7,7 +7,9 @@ can be traced to the numbers that made it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,36 @@ class Tuning:
     def as_dict(self) -> dict:
         """The values, for summary.json."""
         return asdict(self)
+
+    @contextmanager
+    def overridden(self, name: str, value: float) -> Iterator[None]:
+        """One number changed in place for the duration (a sweep's run), then restored. In
+        place, because every module reads the one shared TUNING object."""
+        before = getattr(self, name)
+        object.__setattr__(self, name, value)
+        try:
+            yield
+        finally:
+            object.__setattr__(self, name, before)
+
+
+# Numbers read while the index is built: a sweep could not change them, because the index is
+# rebuilt only when the seeds, the model or the splitter change.
+INGEST_NUMBERS = frozenset({"heading_max_chars"})
+
+
+def sweepable() -> list[str]:
+    """The tuned numbers `rag eval --sweep` can vary."""
+    return [f.name for f in fields(Tuning) if f.name not in INGEST_NUMBERS]
+
+
+def parse_tuned(name: str, raw: str) -> float:
+    """A string as the type of tuned number `name` (int or float)."""
+    kind = type(getattr(Tuning, name))
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
 
 
 TUNING = Tuning()

@@ -6,13 +6,39 @@ from pathlib import Path
 import pytest
 
 from rag.cli import main
-from rag.eval.sweep import parse_sweep, sweep_markdown
-from rag.settings import PROJECT_ROOT
+from rag.eval.sweep import parse_sweep, run_sweep, sweep_markdown
+from rag.settings import PROJECT_ROOT, Settings
+from rag.tuning import TUNING
 
 
 def test_a_sweep_reads_as_a_setting_and_typed_values() -> None:
     assert parse_sweep("top_k=2, 4,8") == ("top_k", [("2", 2), ("4", 4), ("8", 8)])
     assert parse_sweep("min-support=0.5,0.7") == ("min_support", [("0.5", 0.5), ("0.7", 0.7)])
+
+
+def test_a_tuned_number_can_be_swept_but_not_one_read_at_ingest() -> None:
+    assert parse_sweep("quote_margin=0.8,1") == ("quote_margin", [("0.8", 0.8), ("1", 1.0)])
+    assert parse_sweep("max_quotes=1,2") == ("max_quotes", [("1", 1), ("2", 2)])
+    with pytest.raises(ValueError, match="unknown setting 'heading_max_chars'"):
+        parse_sweep("heading_max_chars=100,200")
+    with pytest.raises(ValueError, match="max_quotes='1.5' is not a valid int"):
+        parse_sweep("max_quotes=1,1.5")
+
+
+def test_a_swept_tuned_number_holds_for_its_run_only(tmp_path: Path, monkeypatch) -> None:
+    seen = []
+
+    def fake_run(settings, dataset, out, limit=0):  # records what each run read
+        seen.append(TUNING.quote_margin)
+        return {"system": {"headline": {"items": 1, "correct": TUNING.quote_margin}}}
+
+    monkeypatch.setattr("rag.eval.run.run_eval", fake_run)
+    before = TUNING.quote_margin
+    result = run_sweep(
+        Settings(), Path("x.jsonl"), tmp_path, "quote_margin", [("0.5", 0.5), ("1", 1.0)]
+    )
+    assert seen == [0.5, 1.0] and TUNING.quote_margin == before
+    assert [r["headline"]["correct"] for r in result["runs"]] == [0.5, 1.0]
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,10 @@ class BM25:
     """Okapi BM25 over stemmed content words, with per-term weights computed once."""
 
     def __init__(
-        self, docs: list[list[str]], k1: float = TUNING.bm25_k1, b: float = TUNING.bm25_b
+        self, docs: list[list[str]], k1: float | None = None, b: float | None = None
     ) -> None:
+        k1 = TUNING.bm25_k1 if k1 is None else k1
+        b = TUNING.bm25_b if b is None else b
         self.size = len(docs)
         lengths = np.array([len(d) for d in docs], dtype=np.float32)
         avg_len = float(lengths.mean()) if docs and lengths.mean() > 0 else 1.0

@@ -101,7 +101,7 @@ def check_support(
     passage: str,
     similarity: float | None,
     min_similarity: float,
-    min_overlap: float = TUNING.min_word_overlap,
+    min_overlap: float | None = None,
     question: str = "",
 ) -> Support:
     """A sentence is supported when its names and numbers all occur in the passage, nearly all
@@ -117,15 +117,17 @@ def check_support(
     close = similarity is None or similarity >= min_similarity
     spliced = not in_passage_order(content_stems(sentence), content_stems(passage))
     ok = not missing and not parroted and not invented and not spliced
+    min_overlap = TUNING.min_word_overlap if min_overlap is None else min_overlap
     return Support(ok and overlap >= min_overlap and close, overlap, similarity, missing)
 
 
 def in_passage_order(
-    sentence_stems: list[str], passage_stems: list[str], max_skip: int = TUNING.max_skip
+    sentence_stems: list[str], passage_stems: list[str], max_skip: int | None = None
 ) -> bool:
     """True when the sentence's words follow the passage in order without long jumps. A small
     model splices far-apart phrases into a claim the passage never makes ("statements
     downplay ... reevaluating protocols"); copying and light paraphrase keep the order."""
+    max_skip = TUNING.max_skip if max_skip is None else max_skip
     last = -1
     for s in sentence_stems:
         later = [i for i, p in enumerate(passage_stems) if p == s and i > last]

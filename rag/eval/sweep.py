@@ -1,9 +1,10 @@
-"""`rag eval --sweep NAME=V1,V2,...`: one run per value of a setting, one table of headline
-numbers, one plot."""
+"""`rag eval --sweep NAME=V1,V2,...`: one run per value of a setting or of a tuned number
+(`rag.tuning`), one table of headline numbers, one plot."""
 
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from rag.errors import ReaderError
 from rag.eval.report import fmt
 from rag.settings import Settings, parse_value
+from rag.tuning import TUNING, parse_tuned, sweepable
 
 
 class SweepError(ReaderError, ValueError):
@@ -25,18 +27,23 @@ PLOTTED = ("correct", "answerable_correct", "unanswerable_abstained", "token_f1"
 
 
 def parse_sweep(raw: str) -> tuple[str, list[tuple[str, Any]]]:
-    """'top_k=2,4,8' as ('top_k', [('2', 2), ...]); ValueError that says what to write."""
+    """'top_k=2,4,8' as ('top_k', [('2', 2), ...]); a setting or a tuned number. ValueError
+    that says what to write."""
     name, sep, values = raw.partition("=")
     name = name.strip().replace("-", "_")
     flags = [f.name for f in fields(Settings) if f.metadata["flag"]]
     if not sep or not name:
         raise ValueError(f"expected NAME=V1,V2,..., got {raw!r}")
-    if name not in flags:
-        raise ValueError(f"unknown setting {name!r}; choose from {', '.join(flags)}")
+    if name not in flags and name not in sweepable():
+        raise ValueError(
+            f"unknown setting {name!r}; choose a setting ({', '.join(flags)}) "
+            f"or a tuned number ({', '.join(sweepable())})"
+        )
     texts = [v.strip() for v in values.split(",") if v.strip()]
     if len(texts) < 2:
         raise ValueError(f"give at least two values to sweep, e.g. {name}=2,4")
-    return name, [(text, parse_value(name, text)) for text in texts]
+    parse = parse_value if name in flags else parse_tuned
+    return name, [(text, parse(name, text)) for text in texts]
 
 
 def run_sweep(
@@ -48,17 +55,23 @@ def run_sweep(
     limit: int = 0,
 ) -> dict:
     """Run the eval once per value (each in out/NAME=VALUE/), then write sweep.md, sweep.json
-    and sweep.png into out. A value the settings refuse fails before any run starts."""
+    and sweep.png into out. A value the settings refuse fails before any run starts. A tuned
+    number is changed for its run only; the run's summary.json records it under `tuning`."""
     from rag.eval.run import run_eval
 
+    tuned = name in sweepable()
     try:
-        chosen = [(text, replace(settings, **{name: value}).validated()) for text, value in values]
+        chosen = [
+            (text, value, settings if tuned else replace(settings, **{name: value}).validated())
+            for text, value in values
+        ]
     except ValueError as err:
         raise SweepError(f"--sweep: {err}") from None
     runs = []
-    for text, swept in chosen:
+    for text, value, swept in chosen:
         folder = out / f"{name}={text}"
-        summary = run_eval(swept, dataset, folder, limit=limit)
+        with TUNING.overridden(name, value) if tuned else nullcontext():
+            summary = run_eval(swept, dataset, folder, limit=limit)
         runs.append({"value": text, "run": str(folder), "headline": summary["system"]["headline"]})
     result = {"setting": name, "dataset": str(dataset), "runs": runs}
     out.mkdir(parents=True, exist_ok=True)
