@@ -193,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(sweep.md) and plot (sweep.png) of the headline numbers",
     )
     ev.add_argument(
+        "--replay",
+        action="store_true",
+        help="give each item's conversation the pipeline's own replies: its earlier questions "
+        "are asked in turn and their answers replace the set's written ones, as in the chat",
+    )
+    ev.add_argument(
         "--check-dataset",
         type=Path,
         metavar="PATH",

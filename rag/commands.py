@@ -87,6 +87,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         limit=args.limit,
         before=before,
         judge=judge,
+        replay=args.replay,
     )
     print(f"Wrote {args.out}/report.md")
     headline = summary["system"]["headline"]

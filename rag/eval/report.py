@@ -55,7 +55,13 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
     lines = [
         "# Evaluation report",
         "",
-        f"- Test set: `{summary['dataset']}`, {system['headline']['items']} questions",
+        f"- Test set: `{summary['dataset']}`, {system['headline']['items']} questions"
+        + (
+            "; conversations replayed: each earlier question asked in turn, the pipeline's "
+            "own replies in place of the set's"
+            if summary.get("replayed_history")
+            else ""
+        ),
         f"- Model: `{summary['backend']}`; run started {summary['started']}",
         "- System: the grounded pipeline of this repository (hybrid retrieval, relevance gate, "
         "generation, per-sentence verification, quoted fallback)"

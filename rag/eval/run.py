@@ -19,17 +19,21 @@ from rag.settings import Settings
 from rag.tuning import TUNING
 
 
-def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
-    """A function that answers one test item with the grounded pipeline."""
+def answer_with_pipeline(answerer, replay: bool = False) -> Callable[[dict], dict]:
+    """A function that answers one test item with the grounded pipeline; with `replay`, the
+    item's conversation holds the pipeline's own replies."""
 
     def run(item: dict) -> dict:
         from rag.answer.question import QuestionError
         from rag.llm import LLMError
 
+        q, history = item["question"], item.get("history")
         t = time.perf_counter()
-        q = item["question"]
         try:
-            answer = answerer.ask(q, item.get("history"))
+            if replay and history:
+                history = replayed(answerer, history)
+                t = time.perf_counter()  # the latency is the question's own
+            answer = answerer.ask(q, history)
         except (QuestionError, LLMError) as err:  # scored as a failed item; the run goes on
             return {
                 "answer": str(err),
@@ -53,6 +57,19 @@ def answer_with_pipeline(answerer) -> Callable[[dict], dict]:
         }
 
     return run
+
+
+def replayed(answerer, history: list[dict]) -> list[dict]:
+    """The conversation as the chat would hold it: each earlier question asked in turn, with
+    the pipeline's answer in place of the written reply. A set's written replies are short
+    paraphrases, while the chat's are quotes; a follow-up can read differently after each."""
+    own: list[dict] = []
+    for message in history:
+        if message["role"] != "user":
+            continue
+        answer = answerer.ask(message["content"], own)
+        own += [message, {"role": "assistant", "content": answer.answer}]
+    return own
 
 
 def run_items(
@@ -79,9 +96,11 @@ def run_eval(
     limit: int = 0,
     before: Run | None = None,
     judge: Judge | None = None,
+    replay: bool = False,
 ) -> dict:
     """Answer the test set (and optionally the tutorial baseline); write results, the RAGAS
-    export, report.md and report.html, and a comparison with an earlier run when one is given."""
+    export, report.md and report.html, and a comparison with an earlier run when one is given.
+    With `replay`, conversations hold the pipeline's own replies (`replayed`)."""
     from rag.answer.build import load_answerer
     from rag.eval.report import write_report
 
@@ -90,10 +109,11 @@ def run_eval(
     answerer = load_answerer(settings)
     k = settings.top_k
     started = time.time()
-    rows = run_items(items, answer_with_pipeline(answerer), sources, k, "grounded")
+    rows = run_items(items, answer_with_pipeline(answerer, replay), sources, k, "grounded")
     judged = judge.grade(rows) if judge is not None else None
     summary = {
         "dataset": str(dataset),
+        "replayed_history": replay,
         "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
         "backend": answerer.backend,
         "settings": _settings_dict(settings),
