@@ -59,6 +59,10 @@ class Tuning:
     max_skip: int = 3
 
     # --- quoting and extracting ------------------------------------------------------------
+    # An extracted answer must hold at least this many content words the question lacks, or
+    # it only restates the question and takes the next clause: lower is shorter, and more
+    # often a restatement.
+    span_min_new_words: int = 3
     # Passages quoted when no generated sentence survives.
     max_quotes: int = 2
     # A second passage is quoted when it scores within this share of the best.

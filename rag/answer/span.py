@@ -19,6 +19,7 @@ from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans
 from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, specificity
 from rag.nlp.words import content_words, numbers, stem, words
+from rag.tuning import TUNING
 
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 # Openers of a clause that gives a reason or a purpose (general English connectives).
@@ -30,8 +31,6 @@ _REASON = re.compile(
 _LIST_GOES_ON = re.compile(r"^(and|or|including|such as|like|as well as)\b", re.IGNORECASE)
 # Leading words that only join the clause to the rest of its sentence.
 _JOINER = re.compile(r"^(and|or|but|while|whereas|although|though|as)\s+", re.IGNORECASE)
-# Fewer new content words than this, and the answer only restates the question.
-MIN_NEW_WORDS = 3
 _WHY = re.compile(r"\b(why|how come|what for|reason|reasons)\b", re.IGNORECASE)
 _MEANING = re.compile(
     r"\bmean(s|t|ing)?\b|\brefer(s|ring)? to\b|\bstands? for\b|\bdefin", re.IGNORECASE
@@ -174,7 +173,7 @@ def _widen(q: Question, sentence: list[Clause], first: int, last: int) -> tuple[
             return start, _list_end(sentence, j)
     first, last = _list_start(sentence, first), _list_end(sentence, last)
     # Clauses that only restate the question take the next one (the last, the one before).
-    while sum(c.new_words for c in sentence[first : last + 1]) < MIN_NEW_WORDS and (
+    while sum(c.new_words for c in sentence[first : last + 1]) < TUNING.span_min_new_words and (
         first > 0 or last < len(sentence) - 1
     ):
         if last < len(sentence) - 1:
