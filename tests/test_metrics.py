@@ -31,6 +31,13 @@ def test_token_f1_by_hand() -> None:
     assert token_f1("nothing shared", "Israel") == 0.0
 
 
+def test_an_extracted_quote_is_scored_on_its_words_not_its_ellipses_or_markers() -> None:
+    answer = "“…experts caution against misplaced trust in Russia’s cyber activities…” [1]"
+    # nine words: experts caution against misplaced trust in russias cyber activities
+    assert token_f1(answer, "Experts.") == pytest.approx(2 * (1 / 9) / (1 / 9 + 1))
+    assert token_f1("“…Israel, Saudi Arabia…” [1] [2]", "Israel, Saudi Arabia") == 1.0
+
+
 def test_reference_recall_and_evidence_containment() -> None:
     # reference content words: israel, saudi, arabia; the prediction has one of three
     assert reference_recall("Israel and the Five Eyes", "Israel, Saudi Arabia") == pytest.approx(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections import Counter
 
 from rag.answer.verify import word_support
@@ -15,12 +16,21 @@ from rag.nlp.words import content_stems, words
 RECALL_FOR_CORRECT = 0.5
 # "Faithful": this share of a sentence's content words occur in the passages it cites.
 FAITHFUL_OVERLAP = 0.75
+_ASCII_PUNCTUATION = frozenset(string.punctuation)  # with symbols such as $ + < = > ^ | ~
+
+
+_MARKER = re.compile(r"\[\d+\]")
 
 
 def squad_tokens(text: str) -> list[str]:
-    """SQuAD normalization: lower case, no punctuation, no articles, split on white space."""
-    text = text.lower().replace("’", "'")
-    text = "".join(ch for ch in text if ch not in set(string.punctuation) | {"“", "”"})
+    """SQuAD normalization: lower case, no punctuation, no articles, split on white space.
+    Punctuation is any Unicode punctuation too (an extracted answer's "…" and curly quotes would
+    otherwise cling to its first and last words), and citation markers ("[1]") are not words
+    of the answer."""
+    text = _MARKER.sub(" ", text.lower().replace("’", "'"))
+    text = "".join(
+        ch for ch in text if ch not in _ASCII_PUNCTUATION and unicodedata.category(ch)[0] != "P"
+    )
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return text.split()
 
