@@ -119,7 +119,7 @@ def _sweep(settings: Settings, args: argparse.Namespace) -> int:
             "(`rag compare`, `rag eval --fail-under`)"
         )
     name, values = args.sweep
-    run_sweep(settings, args.dataset, args.out, name, values, limit=args.limit)
+    run_sweep(settings, args.dataset, args.out, name, values, args.limit, args.replay)
     print((args.out / "sweep.md").read_text(encoding="utf-8"), end="")
     print(f"Wrote {args.out}/sweep.md and {args.out}/sweep.png")
     return 0

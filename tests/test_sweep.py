@@ -28,16 +28,15 @@ def test_a_tuned_number_can_be_swept_but_not_one_read_at_ingest() -> None:
 def test_a_swept_tuned_number_holds_for_its_run_only(tmp_path: Path, monkeypatch) -> None:
     seen = []
 
-    def fake_run(settings, dataset, out, limit=0):  # records what each run read
-        seen.append(TUNING.quote_margin)
+    def fake_run(settings, dataset, out, limit=0, replay=False):  # records what each run read
+        seen.append((TUNING.quote_margin, replay))
         return {"system": {"headline": {"items": 1, "correct": TUNING.quote_margin}}}
 
     monkeypatch.setattr("rag.eval.run.run_eval", fake_run)
     before = TUNING.quote_margin
-    result = run_sweep(
-        Settings(), Path("x.jsonl"), tmp_path, "quote_margin", [("0.5", 0.5), ("1", 1.0)]
-    )
-    assert seen == [0.5, 1.0] and TUNING.quote_margin == before
+    values = [("0.5", 0.5), ("1", 1.0)]
+    result = run_sweep(Settings(), Path("x.jsonl"), tmp_path, "quote_margin", values, replay=True)
+    assert seen == [(0.5, True), (1.0, True)] and TUNING.quote_margin == before
     assert [r["headline"]["correct"] for r in result["runs"]] == [0.5, 1.0]
 
 

@@ -53,6 +53,7 @@ def run_sweep(
     name: str,
     values: list[tuple[str, Any]],
     limit: int = 0,
+    replay: bool = False,
 ) -> dict:
     """Run the eval once per value (each in out/NAME=VALUE/), then write sweep.md, sweep.json
     and sweep.png into out. A value the settings refuse fails before any run starts. A tuned
@@ -71,7 +72,7 @@ def run_sweep(
     for text, value, swept in chosen:
         folder = out / f"{name}={text}"
         with TUNING.overridden(name, value) if tuned else nullcontext():
-            summary = run_eval(swept, dataset, folder, limit=limit)
+            summary = run_eval(swept, dataset, folder, limit=limit, replay=replay)
         runs.append({"value": text, "run": str(folder), "headline": summary["system"]["headline"]})
     result = {"setting": name, "dataset": str(dataset), "runs": runs}
     out.mkdir(parents=True, exist_ok=True)
