@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.answer_type import answers_type
+from rag.answer.answer_type import PEOPLE_WORDS, answers_type
 from rag.answer.question import Question
 from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans
 from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, specificity
-from rag.nlp.words import content_words, numbers, stem, words
+from rag.nlp.words import STOPWORDS, content_words, numbers, stem, words
 from rag.tuning import TUNING
 
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
@@ -36,6 +36,12 @@ _MEANING = re.compile(
     r"\bmean(s|t|ing)?\b|\brefer(s|ring)? to\b|\bstands? for\b|\bdefin", re.IGNORECASE
 )
 _NAMES_ASKED = re.compile(r"\b(who|whom|whose|which)\b", re.IGNORECASE)
+# "who defends X", "who's cautioning against Y": the verb whose doer the reader asks for.
+_WHO_DOES = re.compile(r"\bwho(?:'s|’s|\s+is|\s+are|\s+was|\s+were)?\s+([a-z]+)", re.IGNORECASE)
+_TOKEN = re.compile(r"[\w’'-]+")
+_RELATIVE = frozenset({"which", "who", "whom", "that"})
+# Words before a verb taken as its doer, at most.
+MAX_DOER_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,54 @@ def answer_span(q: Question, passage: str) -> Span | None:
     best = max(range(len(sentences)), key=lambda i: scores[i], default=None)
     if best is None or not scores[best]:
         return None
+    doer = _doer(q, sentences[best])
+    if doer is not None:
+        return doer
     first, last = _window(found[best])
     first, last = _widen(q, sentences[best], first, last)
     return _span(passage, sentences[best], first, last)
+
+
+def _doer(q: Question, sentence: list[Clause]) -> Span | None:
+    """For "who <does something>": the words before that verb in its clause, when they end in
+    people or a name ("…administration officials and some Republican lawmakers…" for "who
+    defends Trump's approach"). English puts the doer before its verb; a clause where it is
+    not ("have raised eyebrows among experts") ends its words before the verb in something
+    else, and keeps the clause answer."""
+    asked = _WHO_DOES.search(q.text) if q.answer_type == "person" else None
+    if asked is None or asked.group(1).lower() in STOPWORDS:
+        return None
+    verb = stem(asked.group(1).lower())
+    question_stems = {stem(w) for w in content_words(q.text)}
+    for clause in sentence:
+        at = next((t for t in _TOKEN.finditer(clause.text) if _stem_of(t.group()) == verb), None)
+        if at is None:
+            continue
+        tokens = list(_TOKEN.finditer(clause.text[: at.start()]))
+        while tokens and tokens[-1].group().lower() in STOPWORDS:  # "… have raised": "have"
+            tokens.pop()
+        # "While officials defend", "which Mayor Ruiz backs": joining words are not the doer.
+        while tokens and (
+            _JOINER.match(tokens[0].group() + " ") or tokens[0].group().lower() in _RELATIVE
+        ):
+            tokens.pop(0)
+        if not 0 < len(tokens) <= MAX_DOER_WORDS:
+            return None
+        head = tokens[-1].group()
+        named = {w for name in names(clause.text) for w in name.split()}
+        people = stem(head.lower()) in PEOPLE_WORDS or head.lower() in named
+        text = clause.text[tokens[0].start() : tokens[-1].end()]
+        new = [w for w in content_words(text) if stem(w) not in question_stems]
+        if not people or not new:
+            return None
+        start = clause.start + tokens[0].start()
+        return Span(text, start, start + len(text), True, True)
+    return None
+
+
+def _stem_of(token: str) -> str:
+    found = words(token)
+    return stem(found[0]) if found else ""
 
 
 def _found(asked: list[str], stems: frozenset[str]) -> dict[str, float]:
