@@ -85,6 +85,16 @@ def test_faithfulness_checks_each_sentence_against_its_citations() -> None:
     cites = [{"n": 1, "text": "Israel and Saudi Arabia are key allies."}]
     assert answer_faithfulness("Israel and Saudi Arabia are allies. [1]", cites) == 1.0
     assert answer_faithfulness("Israel is an ally. [1] Canada left. [1]", cites) == 0.5
+    assert answer_faithfulness("Israel is an ally. Canada left. [1]", cites) == 0.5
+
+
+def test_a_note_after_a_cited_answer_is_not_a_claim_to_check() -> None:
+    cites = [{"n": 1, "text": "Officials and some lawmakers defend the plan."}]
+    answer = (
+        "“…Officials and some lawmakers…” [1] The article doesn't answer the other part, “who”."
+    )
+    assert answer_faithfulness(answer, cites) == 1.0
+    assert answer_faithfulness("“…Canada left…” [1] The article doesn't say more.", cites) == 0.0
 
 
 def test_correctness_rules() -> None:

@@ -165,7 +165,9 @@ class Answerer:
                 if not draft.sentences:
                     mode = "quoted"
                     for passage in quotes(ranked):
-                        span = answer_span(seen.read_as, passage.page_content)
+                        span = answer_span(
+                            seen.read_as, passage.page_content, one_thing=not unanswered
+                        )
                         if span and (span.cut_before or span.cut_after):
                             mode = "extracted"
                         text = span.quoted() if span else passage.page_content

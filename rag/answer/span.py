@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.answer_type import PEOPLE_WORDS, answers_type
+from rag.answer.parts import two_parts
 from rag.answer.question import Question
 from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans
@@ -72,9 +73,11 @@ class Span:
         return ("…" if self.cut_before else "") + self.text + ("…" if self.cut_after else "")
 
 
-def answer_span(q: Question, passage: str) -> Span | None:
+def answer_span(q: Question, passage: str, one_thing: bool = True) -> Span | None:
     """The run of clauses of `passage` that answers `q`, or None when no clause holds any of
-    the question's words."""
+    the question's words. `one_thing`: False when `q` is one part of a question that asked two
+    things; the clauses around a part's answer may hold the other's, so the answer is not cut
+    below the clause."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
     if not asked:
         return None
@@ -87,7 +90,7 @@ def answer_span(q: Question, passage: str) -> Span | None:
     best = max(range(len(sentences)), key=lambda i: scores[i], default=None)
     if best is None or not scores[best]:
         return None
-    doer = _doer(q, sentences[best])
+    doer = _doer(q, sentences[best]) if one_thing and two_parts(q.text) is None else None
     if doer is not None:
         return doer
     first, last = _window(found[best])
@@ -128,7 +131,7 @@ def _doer(q: Question, sentence: list[Clause]) -> Span | None:
         if not people or not new:
             return None
         start = clause.start + tokens[0].start()
-        return Span(text, start, start + len(text), True, True)
+        return Span(text, start, start + len(text), start > sentence[0].start, True)
     return None
 
 

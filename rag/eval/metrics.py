@@ -106,16 +106,29 @@ def sentence_faithful(sentence: str, cited_texts: list[str]) -> bool:
 def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
     """Share of answer sentences faithful to the passages they cite (None when abstained)."""
     by_n = {c["n"]: c["text"] for c in citations}
+    marked = bool(_MARKER.search(answer))
     # An answer with no markers at all (the tutorial chain's) is checked against all its sources.
-    uncited = list(by_n.values()) if not re.search(r"\[\d+\]", answer) else []
-    parts = split_sentences(answer.strip())
+    uncited = [] if marked else list(by_n.values())
     scored = []
-    for part in parts:
-        cited = [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", part) if int(n) in by_n] or uncited
-        body = re.sub(r"\[\d+\]", "", part).strip(' “”"')
-        if words(body):
-            scored.append(sentence_faithful(body, cited))
+    # A piece ends with its citation markers; a sentence in it without markers of its own is
+    # cited by the piece's ("“…a quote…” [1]" after a cut quote the sentence splitter keeps
+    # going). Text after the last marker with none of its own is this system's note about
+    # the answer ("The article doesn't answer the other part, …"), not a claim to check.
+    for piece in re.split(r"(?<=\])\s+", answer.strip()):
+        piece_cites = _cited(piece, by_n)
+        if marked and not _MARKER.search(piece):
+            continue
+        for part in split_sentences(piece):
+            cited = _cited(part, by_n) or piece_cites or uncited
+            body = _MARKER.sub("", part).strip(' “”"')
+            if words(body):
+                scored.append(sentence_faithful(body, cited))
     return sum(scored) / len(scored) if scored else None
+
+
+def _cited(text: str, by_n: dict[int, str]) -> list[str]:
+    """The texts of the passages the markers in `text` cite."""
+    return [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", text) if int(n) in by_n]
 
 
 def abstention_metrics(rows: list[dict]) -> dict:
