@@ -70,3 +70,12 @@ def test_a_question_the_pipeline_refuses_while_replaying_fails_that_item_only():
     row = answer_with_pipeline(answerer, replay=True)({"question": "x?", "history": WRITTEN})
     assert row["mode"] == "QuestionError" and row["abstained"]
     assert row["answer"] == "Please ask a shorter question."
+
+
+def test_a_malformed_conversation_is_replayed_as_the_chat_reads_it_without_a_crash():
+    answerer = RecordingAnswerer()
+    broken = ["hi", {"role": "user"}, {"role": "user", "content": 7}, WRITTEN[0], {"content": "x"}]
+    assert replayed(answerer, broken) == [
+        {"role": "user", "content": "who defends it?"},
+        {"role": "assistant", "content": "“quote for who defends it?” [1]"},
+    ]

@@ -272,7 +272,7 @@ class Answerer:
         if q.follow_up and asks_position(q.text):
             # The reader's last question that named more than a position.
             before = [
-                c for c in _said(history, "user") if isinstance(c, str) and not asks_position(c)
+                c for c in said(history, "user") if isinstance(c, str) and not asks_position(c)
             ]
             if before and layout_intent(before[-1]) == "sections":
                 return "sections"
@@ -337,7 +337,7 @@ def retrieval_query(q: Question, history: list[dict]) -> str:
     """The question, joined to the reader's previous question when it leans on it."""
     if not q.follow_up:
         return q.text
-    previous = [p for p in _said(history, "user") if isinstance(p, str) and p.strip()]
+    previous = [p for p in said(history, "user") if isinstance(p, str) and p.strip()]
     if not previous:
         return q.text
     return f"{previous[-1].strip()[:1000]} {q.text}"
@@ -351,11 +351,11 @@ def continues_previous(q: Question, query: str) -> bool:
 
 def _last_answer(history: list[dict]) -> str:
     """The previous reply's text, or ""."""
-    replies = _said(history, "assistant")
+    replies = said(history, "assistant")
     return replies[-1] if replies and isinstance(replies[-1], str) else ""
 
 
-def _said(history: list[dict], role: str) -> list[Any]:
+def said(history: list[dict], role: str) -> list[Any]:
     """The contents of the conversation's messages from `role` ("user" or "assistant")."""
     return [m.get("content") for m in history if isinstance(m, dict) and m.get("role") == role]
 

@@ -17,9 +17,7 @@ RECALL_FOR_CORRECT = 0.5
 # "Faithful": this share of a sentence's content words occur in the passages it cites.
 FAITHFUL_OVERLAP = 0.75
 _ASCII_PUNCTUATION = frozenset(string.punctuation)  # with symbols such as $ + < = > ^ | ~
-
-
-_MARKER = re.compile(r"\[\d+\]")
+_MARKER = re.compile(r"\[(\d+)\]")  # a citation marker and its number
 
 
 def squad_tokens(text: str) -> list[str]:
@@ -128,7 +126,7 @@ def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
 
 def _cited(text: str, by_n: dict[int, str]) -> list[str]:
     """The texts of the passages the markers in `text` cite."""
-    return [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", text) if int(n) in by_n]
+    return [by_n[int(n)] for n in _MARKER.findall(text) if int(n) in by_n]
 
 
 def abstention_metrics(rows: list[dict]) -> dict:

@@ -63,12 +63,17 @@ def replayed(answerer, history: list[dict]) -> list[dict]:
     """The conversation as the chat would hold it: each earlier question asked in turn, with
     the pipeline's answer in place of the written reply. A set's written replies are short
     paraphrases, while the chat's are quotes; a follow-up can read differently after each."""
+    from rag.answer.answerer import said
+
     own: list[dict] = []
-    for message in history:
-        if message["role"] != "user":
-            continue
-        answer = answerer.ask(message["content"], own)
-        own += [message, {"role": "assistant", "content": answer.answer}]
+    # Read as the answerer reads a conversation: turns that are not text are skipped.
+    for question in said(history, "user"):
+        if isinstance(question, str):
+            answer = answerer.ask(question, own)
+            own += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer.answer},
+            ]
     return own
 
 
