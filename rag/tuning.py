@@ -29,7 +29,8 @@ class Tuning:
     close_match: float = 0.6
 
     # --- ranking passages for the answer ---------------------------------------------------
-    # Weight of the question's own words (share found in a passage) against similarity.
+    # Weight of the question's own words (the share a passage holds, rare words weighing
+    # more) against similarity.
     lexical_weight: float = 0.3
     # Per new name (up to 3) in a passage, for 'which' and 'who' questions.
     name_bonus: float = 0.05

@@ -10,8 +10,9 @@ from langchain_core.documents import Document
 from rag.answer.answer_type import answers_type
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
+from rag.answer.signals import found_in, weighted_share
 from rag.nlp.names import names
-from rag.nlp.words import content_stems, content_words, words
+from rag.nlp.words import content_words, words
 from rag.tuning import TUNING
 
 Ranked = list[tuple[Document, float]]
@@ -24,9 +25,10 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
     """Passages that can answer the question, best first, only those holding the kind of
     answer asked for. Score: retrieval similarity (for a follow-up, averaged with `own`, the
     similarity to the new question alone), plus the share of the question's own words the
-    passage contains, plus a little per new name when the question asks 'which' or 'who'."""
-    asked = set(content_stems(q.text))
-    asked_words = set(content_words(q.text))
+    passage contains (each weighted by how rare it is in English), plus a little per new name
+    when the question asks 'which' or 'who'."""
+    asked = list(dict.fromkeys(content_words(q.text)))
+    asked_words = set(asked)
     wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
     own = own if own is not None else [h.dense for h in hits]
     quoted = [t.lower() for t in quoted_terms(q.text)]
@@ -36,8 +38,9 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
         if q.answer_type != "any" and not answers_type(q, text):
             continue
         score = (h.dense + float(own_similarity)) / 2
-        shared = len(asked & set(content_stems(text))) / (len(asked) or 1)
-        score += TUNING.lexical_weight * shared
+        # Rare words carry the topic ("rift" outweighs "officially"), and a misspelt word
+        # still counts ("cautoning"): the same matching as the decision's coverage signals.
+        score += TUNING.lexical_weight * weighted_share(found_in(text, asked), asked)
         if wants_names:
             score += TUNING.name_bonus * min(len(names(text) - asked_words), 3)
         if any(term in text.lower() for term in quoted):

@@ -85,10 +85,7 @@ def measure(
         if not all(vocabulary.knows(w) for w in place.split()):
             unknown_named.append(place)
     best = max(hits, key=lambda h: h.dense, default=None)
-    found: list[str] = []
-    if best is not None:
-        passage_vocab = Vocabulary(stem(w) for w in content_words(best.passage.page_content))
-        found = [w for w in asked if passage_vocab.knows(w)]
+    found = found_in(best.passage.page_content, asked) if best is not None else []
     type_missing = q.answer_type != "any" and not any(
         answers_type(q, h.passage.page_content) for h in query_hits
     )
@@ -96,7 +93,7 @@ def measure(
         similarity=max((h.dense for h in hits), default=0.0),
         follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * follow_up,
         passage_coverage=len(found) / len(asked) if asked else 0.0,
-        weighted_coverage=_weighted_share(found, asked),
+        weighted_coverage=weighted_share(found, asked),
         known_share=1 - len(unknown) / len(asked) if asked else 1.0,
         rare_match=max((specificity(w) for w in found), default=0.0),
         unknown_specificity=max((specificity(w) for w in unknown), default=0.0),
@@ -109,7 +106,14 @@ def measure(
     return signals, list(dict.fromkeys(unknown_named))
 
 
-def _weighted_share(found: list[str], asked: list[str]) -> float:
+def found_in(text: str, asked: list[str]) -> list[str]:
+    """The words of `asked` that the text uses: the same stem, a typo of one, or the same word
+    family."""
+    vocabulary = Vocabulary(stem(w) for w in content_words(text))
+    return [w for w in asked if vocabulary.knows(w)]
+
+
+def weighted_share(found: list[str], asked: list[str]) -> float:
     """The share of `asked` in `found`, each word weighted by its specificity."""
     total = sum(specificity(w) for w in asked)
     return sum(specificity(w) for w in found) / total if total else 0.0
