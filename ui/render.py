@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterable
 
 from rag.answer.reply import Answer
+from rag.answer.verify import MARKER
 from ui.article import Article, Part, Span
 
-_MARKER = re.compile(r"\[(\d+)\]")
 # Markdown syntax in article or model text is shown as typed, not rendered.
 _MARKDOWN = re.compile(r"([\\`*_\[\]~#|])")
 # The chat's Markdown turns bare URLs, www. names and e-mail addresses into links; written as
@@ -43,7 +43,7 @@ def answer_message(answer: Answer) -> str:
     links = {c.n: _cite_link(c.n, c.source, c.start, c.section) for c in answer.citations}
     parts = []
     pos = 0
-    for m in _MARKER.finditer(answer.answer):
+    for m in MARKER.finditer(answer.answer):
         parts.append(escape(answer.answer[pos : m.start()]))
         parts.append(links.get(int(m.group(1)), escape(m.group(0))))
         pos = m.end()
@@ -64,7 +64,7 @@ def _sources_line(answer: Answer, links: dict[int, str]) -> str:
     by_section: dict[str, list[int]] = {}
     for c in answer.citations:
         by_section.setdefault(c.section, []).append(c.n)
-    answer_chars = len(_MARKER.sub("", answer.answer).strip())
+    answer_chars = len(MARKER.sub("", answer.answer).strip())
     for most_words in (None, SECTION_WORDS, 0):
         shown = {s: _first_words(s, most_words) for s in by_section}
         join = "; " if most_words != 0 else " "

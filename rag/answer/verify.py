@@ -15,7 +15,7 @@ from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
-_CITATION = re.compile(r"\[(\d+)\]")
+MARKER = re.compile(r"\[(\d+)\]")  # one citation marker and its number
 _CITATION_GROUP = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 

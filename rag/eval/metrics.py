@@ -7,7 +7,7 @@ import string
 import unicodedata
 from collections import Counter
 
-from rag.answer.verify import word_support
+from rag.answer.verify import MARKER, word_support
 from rag.eval.dataset import Span
 from rag.nlp.sentences import split_sentences
 from rag.nlp.words import content_stems, words
@@ -17,7 +17,6 @@ RECALL_FOR_CORRECT = 0.5
 # "Faithful": this share of a sentence's content words occur in the passages it cites.
 FAITHFUL_OVERLAP = 0.75
 _ASCII_PUNCTUATION = frozenset(string.punctuation)  # with symbols such as $ + < = > ^ | ~
-_MARKER = re.compile(r"\[(\d+)\]")  # a citation marker and its number
 
 
 def squad_tokens(text: str) -> list[str]:
@@ -25,7 +24,7 @@ def squad_tokens(text: str) -> list[str]:
     Punctuation is any Unicode punctuation too (an extracted answer's "…" and curly quotes would
     otherwise cling to its first and last words), and citation markers ("[1]") are not words
     of the answer."""
-    text = _MARKER.sub(" ", text.lower().replace("’", "'"))
+    text = MARKER.sub(" ", text.lower().replace("’", "'"))
     text = "".join(
         ch for ch in text if ch not in _ASCII_PUNCTUATION and unicodedata.category(ch)[0] != "P"
     )
@@ -104,7 +103,7 @@ def sentence_faithful(sentence: str, cited_texts: list[str]) -> bool:
 def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
     """Share of answer sentences faithful to the passages they cite (None when abstained)."""
     by_n = {c["n"]: c["text"] for c in citations}
-    marked = bool(_MARKER.search(answer))
+    marked = bool(MARKER.search(answer))
     # An answer with no markers at all (the tutorial chain's) is checked against all its sources.
     uncited = [] if marked else list(by_n.values())
     scored = []
@@ -114,11 +113,11 @@ def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
     # the answer ("The article doesn't answer the other part, …"), not a claim to check.
     for piece in re.split(r"(?<=\])\s+", answer.strip()):
         piece_cites = _cited(piece, by_n)
-        if marked and not _MARKER.search(piece):
+        if marked and not MARKER.search(piece):
             continue
         for part in split_sentences(piece):
             cited = _cited(part, by_n) or piece_cites or uncited
-            body = _MARKER.sub("", part).strip(' “”"')
+            body = MARKER.sub("", part).strip(' “”"')
             if words(body):
                 scored.append(sentence_faithful(body, cited))
     return sum(scored) / len(scored) if scored else None
@@ -126,7 +125,7 @@ def answer_faithfulness(answer: str, citations: list[dict]) -> float | None:
 
 def _cited(text: str, by_n: dict[int, str]) -> list[str]:
     """The texts of the passages the markers in `text` cite."""
-    return [by_n[int(n)] for n in _MARKER.findall(text) if int(n) in by_n]
+    return [by_n[int(n)] for n in MARKER.findall(text) if int(n) in by_n]
 
 
 def abstention_metrics(rows: list[dict]) -> dict:
