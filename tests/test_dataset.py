@@ -7,7 +7,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from rag.cli import main
-from rag.eval.dataset import check_dataset, load_dataset, read_sources
+from rag.eval.dataset import DatasetError, check_dataset, load_dataset, read_sources
 from tests.conftest import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -88,3 +88,21 @@ def test_check_dataset_exits_0_when_clean_and_1_with_problems(tmp_path: Path, ca
     missing = tmp_path / "none.jsonl"
     assert main(["eval", "--check-dataset", str(missing)]) == 1
     assert "cannot read dataset" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        (_item("a", history=["who defends it?"]), "history must be a list of"),
+        (_item("a", question=7), "question must be a non-empty string"),
+        (_item("a", evidence="Saudi Arabia"), "evidence must be a list of quotes"),
+        ([1, 2], "not a JSON object"),
+    ],
+)
+def test_loading_a_set_refuses_a_malformed_item_by_its_line(
+    tmp_path: Path, item: object, problem: str
+) -> None:
+    path = _write(tmp_path / "set.jsonl", [_item("ok"), item])
+    with pytest.raises(DatasetError, match=f"set.jsonl:2: {problem}") as err:
+        load_dataset(path)
+    assert "--check-dataset" in str(err.value)  # where to see every problem

@@ -22,9 +22,12 @@ def load_dataset(path: Path) -> list[dict]:
     """Read and check a JSONL test set (schema in DESIGN.md)."""
     items, seen = [], set()
     for lineno, item in read_jsonl(path, DatasetError, "dataset"):
-        missing = {"id", "question", "answerable"} - set(item if isinstance(item, dict) else ())
-        if missing:
-            raise DatasetError(f"{path}:{lineno}: missing {', '.join(sorted(missing))}")
+        problems = shape_problems(item) if isinstance(item, dict) else ["not a JSON object"]
+        if problems:
+            raise DatasetError(
+                f"{path}:{lineno}: {problems[0]} (`rag eval --check-dataset {path}` lists "
+                "every problem)"
+            )
         if item["id"] in seen:
             raise DatasetError(f"{path}:{lineno}: duplicate id {item['id']!r}")
         seen.add(item["id"])
@@ -95,7 +98,21 @@ def check_dataset(path: Path, sources: dict[str, str]) -> tuple[int, list[str]]:
 
 
 def _item_problems(item: dict, sources: dict[str, str]) -> list[str]:
-    """What is wrong with one item of a test set."""
+    """What is wrong with one item of a test set, its evidence checked against the seeds."""
+    found = shape_problems(item)
+    evidence = item.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+        return found
+    if item.get("answerable") is True and not evidence:
+        found.append("an answerable item needs at least one evidence quote")
+    for quote in evidence:
+        if not any(quote in text for text in sources.values()):
+            found.append(f"evidence not verbatim in the seeds: {quote[:60]!r}")
+    return found
+
+
+def shape_problems(item: dict) -> list[str]:
+    """What is wrong with the fields of one item, whatever the seeds hold."""
     found = []
     for key, kind in (("id", str), ("question", str), ("answerable", bool)):
         if key not in item:
@@ -110,12 +127,6 @@ def _item_problems(item: dict, sources: dict[str, str]) -> list[str]:
     evidence = item.get("evidence", [])
     if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
         found.append("evidence must be a list of quotes (strings)")
-        evidence = []
-    if item.get("answerable") is True and not evidence:
-        found.append("an answerable item needs at least one evidence quote")
-    for quote in evidence:
-        if not any(quote in text for text in sources.values()):
-            found.append(f"evidence not verbatim in the seeds: {quote[:60]!r}")
     history = item.get("history", [])
     if not isinstance(history, list) or not all(
         isinstance(m, dict)
