@@ -153,6 +153,16 @@ def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(
     assert answerer.ask("who is the pope and when did he visit nato").abstained
 
 
+def test_which_of_a_kind_the_article_never_names_is_declined_saying_so(make_answerer) -> None:
+    answerer = make_answerer(lambda p: "")
+    experts = answerer.ask("which experts did they talk to")
+    assert experts.abstained
+    assert experts.answer.startswith("The article doesn't say which experts. The closest")
+    # "some Republican lawmakers" names the group: answered.
+    lawmakers = answerer.ask("which lawmakers defend trump")
+    assert not lawmakers.abstained and "Republican lawmakers" in lawmakers.answer
+
+
 def test_who_does_something_is_answered_with_the_doer_unless_a_part_was_left_out(
     make_answerer,
 ) -> None:

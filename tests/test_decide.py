@@ -122,8 +122,8 @@ def test_history_cannot_carry_an_off_topic_question_through(make_answerer) -> No
 
 def test_each_branch_says_why_and_whether_the_fitted_model_decided() -> None:
     """A rule leaves probability None (Assessment.ruled); the model's calls carry its belief.
-    A decline names the most specific cause: an unknown term, an opinion, then a missing kind
-    of answer."""
+    A decline names the most specific cause: an unknown term, an opinion, a missing kind of
+    answer, then a kind of thing the article never names."""
     never, always = _model(bias=-50.0), _model(bias=50.0)
     p_no, p_yes = never.probability(_signals()), always.probability(_signals())
     ask, when = classify("what did the allies say"), classify("When did the talks start?")
@@ -148,6 +148,9 @@ def test_each_branch_says_why_and_whether_the_fitted_model_decided() -> None:
     assert seen(when, every_cause, ["talks"]) == (False, "unknown_terms", p_no)
     assert seen(when, every_cause) == (False, "opinion", p_no)
     assert seen(when, _signals(answer_type_missing=1)) == (False, "no_answer_type", p_no)
+    which = classify("which experts did they talk to")
+    assert seen(which, _signals(unnamed_kind=1)) == (False, "unnamed", p_no)
+    assert decide(which, True, _signals(unnamed_kind=1), [], never).detail == "experts"
     assert seen(when, _signals()) == (False, "low_relevance", p_no)
 
 

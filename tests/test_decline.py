@@ -25,6 +25,9 @@ def test_each_reason_has_its_own_plain_sentence() -> None:
         "The article doesn't give a date or time for that."
     )
     assert _told("What is the capital of France?", "low_relevance") == "The article doesn't say."
+    assert _told("which former experts did they talk to", "unnamed", "former experts") == (
+        "The article doesn't say which former experts."
+    )
     assert _told("Quels alliés repensent le partage?", "low_relevance").endswith(
         "in English about the article."
     )

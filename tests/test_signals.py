@@ -56,3 +56,10 @@ def test_only_a_follow_up_with_history_measures_the_joined_query(make_answerer) 
     after = _signals(make_answerer, "why are they worried?", HISTORY)
     assert alone.follow_up == 0 and alone.follow_up_similarity == 0
     assert after.follow_up == 1 and after.follow_up_similarity > alone.similarity
+
+
+def test_a_kind_the_article_mentions_but_never_names_is_flagged(make_answerer) -> None:
+    # "...raised eyebrows among experts and former intelligence officials": no names.
+    assert _signals(make_answerer, "which experts did they talk to").unnamed_kind == 1
+    # "...key allies, including Israel, Saudi Arabia, and members of the Five Eyes alliance".
+    assert _signals(make_answerer, ALLIES).unnamed_kind == 0

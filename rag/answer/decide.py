@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from rag.answer.answer_type import asked_kind
 from rag.answer.question import Question
 from rag.answer.signals import Signals
 
@@ -23,7 +24,8 @@ class GateDecision:
     """Whether the article can answer the question, and why not when it cannot."""
 
     answer: bool
-    # "ok", "instruction", "vague", "low_relevance", "unknown_terms", "no_answer_type", "opinion"
+    # "ok", "instruction", "vague", "low_relevance", "unknown_terms", "no_answer_type",
+    # "unnamed", "opinion"
     reason: str
     detail: str = ""
     # The fitted model's belief that the article answers it; None when a rule decided.
@@ -74,7 +76,8 @@ def decide(
     the article as a whole answered outright, and a question with no words of its own and no
     conversation to lean on is asked to say more; the rest is the fitted model's call, and a
     decline says why: a name or number the article never uses, an opinion asked for, a kind
-    of answer no passage holds, or nothing close enough."""
+    of answer no passage holds, a kind of thing it mentions but never names, or nothing close
+    enough."""
     if q.intent == "instruction":
         return GateDecision(False, "instruction")
     if not has_passages:
@@ -92,4 +95,6 @@ def decide(
         return GateDecision(False, "opinion", probability=p)
     if signals.answer_type_missing:
         return GateDecision(False, "no_answer_type", q.answer_type, p)
+    if signals.unnamed_kind:
+        return GateDecision(False, "unnamed", asked_kind(q.text), p)
     return GateDecision(False, "low_relevance", probability=p)

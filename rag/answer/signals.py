@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import astuple, dataclass, fields
 
-from rag.answer.answer_type import answers_type
+from rag.answer.answer_type import answers_type, names_none_of_kind
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
@@ -56,6 +56,9 @@ class Signals:
     unknown_names: float
     # 1 when the question asks who / when / how many and no passage holds such a thing.
     answer_type_missing: float
+    # 1 when the question asks "which <kind>" and the passages mention that kind without
+    # naming any ("which experts" over "...among experts and former officials").
+    unnamed_kind: float
     # 1 when the question asks for an opinion, a prediction or advice.
     opinion: float
     # 1 when the question leans on earlier turns and there are some.
@@ -86,9 +89,8 @@ def measure(
             unknown_named.append(place)
     best = max(hits, key=lambda h: h.dense, default=None)
     found = found_in(best.passage.page_content, asked) if best is not None else []
-    type_missing = q.answer_type != "any" and not any(
-        answers_type(q, h.passage.page_content) for h in query_hits
-    )
+    found_texts = [h.passage.page_content for h in query_hits]
+    type_missing = q.answer_type != "any" and not any(answers_type(q, t) for t in found_texts)
     signals = Signals(
         similarity=max((h.dense for h in hits), default=0.0),
         follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * follow_up,
@@ -99,6 +101,7 @@ def measure(
         unknown_specificity=max((specificity(w) for w in unknown), default=0.0),
         unknown_names=min(len(unknown_named), 3) / 3,
         answer_type_missing=float(type_missing),
+        unnamed_kind=float(names_none_of_kind(q.text, found_texts)),
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(follow_up),
         own_words=min(len(asked), 5) / 5,

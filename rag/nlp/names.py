@@ -25,6 +25,22 @@ def names(text: str) -> set[str]:
     return found
 
 
+def name_starts(text: str) -> list[tuple[int, str]]:
+    """(offset, phrase) of each capitalized phrase, without a capital that only starts a
+    sentence."""
+    found = []
+    for m in _NAME.finditer(text):
+        start, phrase = m.start(), m.group()
+        if sentence_initial(text, start):
+            # "Some Republican lawmakers": the words after the capital that starts a sentence.
+            first = re.match(r"\S+\s+", phrase)
+            if not first:
+                continue
+            start, phrase = start + first.end(), phrase[first.end() :]
+        found.append((start, phrase))
+    return found
+
+
 def name_phrases(text: str) -> list[str]:
     """Names as written ("Saudi Arabia", "President Donald Trump"), in order: not a sentence's
     capitalized first word, not a possessive 's or a full stop."""
