@@ -36,6 +36,9 @@ def test_a_kind_the_text_mentions_but_never_names_is_a_missing_detail() -> None:
 def test_a_kind_named_right_after_or_before_it_is_answered() -> None:
     assert not names_none_of_kind("which keepers fed the animals", [ZOO])  # "including Maria"
     assert not names_none_of_kind("which lawmakers visited", [ZOO])  # "Republican lawmakers"
+    # A longer name ending just before it: "the City Hall spokesperson".
+    hall = "Later the City Hall spokesperson said the zoo would stay open."
+    assert not names_none_of_kind("which spokesperson said that", [hall])
     # The question's own name is not an answer to it.
     assert names_none_of_kind("which republican lawmakers visited", [ZOO])
 

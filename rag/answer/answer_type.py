@@ -69,16 +69,21 @@ def names_none_of_kind(question: str, texts: list[str]) -> bool:
     asked, wanted = set(words(question)), stem(kind.split()[-1])
     mentioned = False
     for text in texts:
-        fresh = [at for at, name in name_starts(text) if not set(words(name)) <= asked]
+        fresh = [
+            (at, at + len(name)) for at, name in name_starts(text) if not set(words(name)) <= asked
+        ]
         tokens = list(_TOKEN.finditer(text))
         for i, token in enumerate(tokens):
             if stem(token.group().lower().rstrip(".’'")) != wanted:
                 continue
             mentioned = True
-            # A name just before the word names the group too: "Republican lawmakers".
+            # A name just before the word names the group too: "Republican lawmakers", "the
+            # White House spokesperson".
             start = tokens[i - 1].start() if i else token.start()
             end = tokens[min(i + NAMED_WITHIN, len(tokens) - 1)].end()
-            if any(start <= at < end and at != token.start() for at in fresh):
+            if any(
+                begin < end and finish > start and begin != token.start() for begin, finish in fresh
+            ):
                 return False
     return mentioned
 
