@@ -97,8 +97,10 @@ def test_clicking_an_item_marks_its_evidence_and_citations_in_the_article(tmp_pa
         assert page.locator("details#a-1").is_hidden()
         page.select_option("#outcome", "")
         page.locator("details#a-1 summary").click()
-        marks = page.locator("details#a-1 .article mark")
-        assert marks.count() >= 2
+        # The marks are drawn by the page's script when the item opens: wait for them.
+        page.wait_for_function(
+            "document.querySelectorAll('details#a-1 .article mark').length >= 2", timeout=10_000
+        )
         both = page.locator("details#a-1 mark.evidence.cited")
         assert both.inner_text() == "Israel, Saudi Arabia, and members of the Five Eyes alliance"
         cited_only = page.locator("details#a-1 mark.cited:not(.evidence)").first

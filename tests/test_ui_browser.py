@@ -101,7 +101,8 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
 
     answer.locator("a.copy-answer").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("“…including Israel, Saudi Arabia") and "<" not in copied
+    # The answer as text (generated or quoted, whichever survived), without the page's markup.
+    assert "Israel, Saudi Arabia" in copied and "<" not in copied
     assert "Sources: [1]" in copied and "Copy answer" not in copied
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "desktop-answer.png"))
