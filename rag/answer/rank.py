@@ -10,8 +10,8 @@ from langchain_core.documents import Document
 from rag.answer.answer_type import answers_type
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
-from rag.answer.signals import found_in, weighted_share
 from rag.nlp.names import names
+from rag.nlp.vocabulary import found_in, weighted_share
 from rag.nlp.words import content_words, words
 from rag.tuning import TUNING
 

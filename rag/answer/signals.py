@@ -13,8 +13,15 @@ from rag.answer.answer_type import answers_type, names_none_of_kind
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
-from rag.nlp.vocabulary import Vocabulary, is_function_word_typo, places, specificity
-from rag.nlp.words import POINTING_NUMBERS, content_words, numbers, stem
+from rag.nlp.vocabulary import (
+    Vocabulary,
+    found_in,
+    is_function_word_typo,
+    places,
+    specificity,
+    weighted_share,
+)
+from rag.nlp.words import POINTING_NUMBERS, content_words, numbers
 
 # Asking for a judgement, a forecast or advice rather than for what the text says: modal and
 # evaluative question forms of general English.
@@ -89,8 +96,8 @@ def measure(
             unknown_named.append(place)
     best = max(hits, key=lambda h: h.dense, default=None)
     found = found_in(best.passage.page_content, asked) if best is not None else []
-    found_texts = [h.passage.page_content for h in query_hits]
-    type_missing = q.answer_type != "any" and not any(answers_type(q, t) for t in found_texts)
+    query_texts = [h.passage.page_content for h in query_hits]
+    type_missing = q.answer_type != "any" and not any(answers_type(q, t) for t in query_texts)
     signals = Signals(
         similarity=max((h.dense for h in hits), default=0.0),
         follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * follow_up,
@@ -101,22 +108,9 @@ def measure(
         unknown_specificity=max((specificity(w) for w in unknown), default=0.0),
         unknown_names=min(len(unknown_named), 3) / 3,
         answer_type_missing=float(type_missing),
-        unnamed_kind=float(names_none_of_kind(q.text, found_texts)),
+        unnamed_kind=float(names_none_of_kind(q.text, query_texts)),
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(follow_up),
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
-
-
-def found_in(text: str, asked: list[str]) -> list[str]:
-    """The words of `asked` that the text uses: the same stem, a typo of one, or the same word
-    family."""
-    vocabulary = Vocabulary(stem(w) for w in content_words(text))
-    return [w for w in asked if vocabulary.knows(w)]
-
-
-def weighted_share(found: list[str], asked: list[str]) -> float:
-    """The share of `asked` in `found`, each word weighted by its specificity."""
-    total = sum(specificity(w) for w in asked)
-    return sum(specificity(w) for w in found) / total if total else 0.0

@@ -13,15 +13,8 @@ _NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)*")
 def names(text: str) -> set[str]:
     """Capitalized words or phrases that are not just the first word of a sentence, lower-cased."""
     found = set()
-    for match in _NAME.finditer(text):
-        phrase = match.group().rstrip(".")
-        if sentence_initial(text, match.start()):
-            # Sentence-initial: keep only the part after the first word, if any.
-            parts = phrase.split(None, 1)
-            if len(parts) < 2:
-                continue
-            phrase = parts[1]
-        found.update(w for w in words(phrase) if w not in STOPWORDS and len(w) > 1)
+    for _, phrase in name_starts(text):
+        found.update(w for w in words(phrase.rstrip(".")) if w not in STOPWORDS and len(w) > 1)
     return found
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
-from rag.nlp.words import STOPWORDS, stem, words
+from rag.nlp.words import STOPWORDS, content_words, stem, words
 
 # Function words of four letters or more: a typo of one ("wich", "waht") carries no topic.
 _LONG_STOPWORDS = tuple(w for w in STOPWORDS if len(w) >= 4 and "'" not in w)
@@ -51,6 +51,19 @@ def is_function_word_typo(word: str) -> bool:
 def specificity(word: str) -> float:
     """0 for the commonest English words, towards 1 for rare ones and unknown spellings."""
     return max(0.0, min(1.0, 1 - zipf_frequency(word, "en") / 8))
+
+
+def found_in(text: str, asked: list[str]) -> list[str]:
+    """The words of `asked` that the text uses: the same stem, a typo of one, or the same word
+    family."""
+    vocabulary = Vocabulary(stem(w) for w in content_words(text))
+    return [w for w in asked if vocabulary.knows(w)]
+
+
+def weighted_share(found: list[str], asked: list[str]) -> float:
+    """The share of `asked` in `found`, each word weighted by its specificity."""
+    total = sum(specificity(w) for w in asked)
+    return sum(specificity(w) for w in found) / total if total else 0.0
 
 
 PLACE_KINDS = ("country", "state", "continent")
