@@ -59,7 +59,8 @@ class Tuning:
     # eval/verifier_pairs.jsonl: none (the overlap alone) 69% precision, 18% paraphrase
     # recall; 5.0: 78%, 16%; 6.0: 82%, 10%. Higher is more faithful, fewer paraphrases pass.
     added_word_min_zipf: float = 6.0
-    # Content words a supported sentence may skip between two of its own (splice detection).
+    # Most content words between two neighbouring words of a supported sentence where the
+    # passage has them (splices and swapped roles put far-apart words side by side).
     max_skip: int = 3
 
     # --- quoting and extracting ------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag.eval.dataset import DatasetError
-from rag.eval.verifier import PAIRS, load_pairs, measure_verifier
+from rag.eval.verifier import FROZEN_PAIRS, PAIRS, load_pairs, measure_verifier
 from tests.conftest import SEED
 
 PASSAGE = "Israel and Saudi Arabia are reviewing what they share with Washington."
@@ -32,6 +32,17 @@ def test_the_labelled_pairs_cover_every_kind_with_passages_from_the_article() ->
         assert kinds[kind] >= 12, kind
     assert all(p["passage"] in article for p in pairs)
     assert all(p["supported"] == (p["kind"] in ("verbatim", "paraphrase")) for p in pairs)
+
+
+def test_the_frozen_pairs_are_a_separate_set_of_every_kind() -> None:
+    pairs, tuning = load_pairs(FROZEN_PAIRS), load_pairs(PAIRS)
+    article = SEED.read_text(encoding="utf-8")
+    kinds = Counter(p["kind"] for p in pairs)
+    assert len(pairs) >= 90 and len({p["id"] for p in pairs}) == len(pairs)
+    assert set(kinds) == set(Counter(p["kind"] for p in tuning))
+    assert all(p["passage"] in article for p in pairs)
+    assert all(p["supported"] == (p["kind"] in ("verbatim", "paraphrase")) for p in pairs)
+    assert not {p["sentence"] for p in pairs} & {p["sentence"] for p in tuning}
 
 
 def test_precision_and_recall_count_the_verifiers_verdicts() -> None:

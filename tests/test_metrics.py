@@ -169,7 +169,10 @@ def test_a_short_eval_run_writes_results_summary_and_report(tmp_path: Path, seed
     assert saved["tuning"] == TUNING.as_dict() and saved["tuning"]["max_sentences"] >= 1
     assert "# Evaluation report" in (out / "report.md").read_text()
     assert saved["verifier"]["pairs"] >= 150 and saved["verifier"]["precision"] is not None
-    assert "Verifier on " in (out / "report.md").read_text()
+    assert saved["verifier_frozen"]["pairs"] >= 90
+    report = (out / "report.md").read_text()
+    assert "labelled pairs** (`eval/verifier_pairs.jsonl`)" in report
+    assert "frozen test pairs** (`eval/verifier_pairs_test.jsonl`)" in report
     ragas = [json.loads(line) for line in (out / "ragas.jsonl").read_text().splitlines()]
     assert [r["user_input"] for r in ragas] == [r["question"] for r in rows]
     assert ragas[0]["retrieved_contexts"] and all(

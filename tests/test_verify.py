@@ -124,17 +124,40 @@ def test_the_minimum_similarity_and_overlap_are_enough() -> None:
     assert result.supported and (result.overlap, result.similarity) == (1.0, 0.6)
 
 
-def test_in_passage_order_follows_repeated_words_forward() -> None:
-    from rag.answer.verify import in_passage_order
+def test_kept_together_measures_the_nearest_occurrences_in_either_order() -> None:
+    from rag.answer.verify import kept_together
 
     passage = ["a", "x", "x", "a", "x", "x", "x", "b"]
-    assert in_passage_order(["a", "a", "b"], passage, max_skip=3)
-    assert not in_passage_order(["a", "b"], passage, max_skip=3)
+    assert kept_together(["a", "a", "b"], passage, max_skip=3)
+    assert kept_together(["b", "a"], passage, max_skip=3)  # reordered clauses stay close
+    assert not kept_together(["a", "b"], ["a", "x", "x", "x", "x", "b"], max_skip=3)
 
 
-def test_in_passage_order_checks_past_an_unmatched_word() -> None:
-    from rag.answer.verify import in_passage_order
+def test_kept_together_checks_past_an_unmatched_word() -> None:
+    from rag.answer.verify import kept_together
 
     passage = ["x", "a", "x", "x", "x", "x", "x", "b"]
-    assert not in_passage_order(["a", "unknown", "b"], passage, max_skip=3)
-    assert in_passage_order(["a", "unknown", "b"], passage, max_skip=5)
+    assert not kept_together(["a", "unknown", "b"], passage, max_skip=3)
+    assert kept_together(["a", "unknown", "b"], passage, max_skip=5)
+
+
+def test_swapped_roles_are_unsupported_though_every_word_is_the_passages() -> None:
+    passage = (
+        "As intelligence agencies worldwide operate on a foundation of trust and "
+        "confidentiality, the sanctity of protecting foreign agents and their identities "
+        "is paramount."
+    )
+    swapped = (
+        "Foreign agents worldwide operate on a foundation of trust, and protecting "
+        "intelligence agencies is paramount."
+    )
+    faithful = "Protecting foreign agents and their identities is paramount."
+    assert not check_support(swapped, passage, 0.9, 0.6).supported
+    assert check_support(faithful, passage, 0.9, 0.6).supported
+
+
+def test_a_copied_run_of_the_passage_is_supported_however_short() -> None:
+    long_passage = PASSAGE + " " + " ".join(["Other matters were discussed at length."] * 5)
+    quote = "key allies, including Israel"
+    assert check_support(quote, long_passage, similarity=0.2, min_similarity=0.6).supported
+    assert not check_support("key allies, excluding Israel", long_passage, 0.2, 0.6).supported

@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 MARKER = re.compile(r"\[(\d+)\]")  # one citation marker and its number
 _CITATION_GROUP = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+# The words of a sentence that make one phrase: a word need only sit near one of the last few
+# before it, so a phrase may be turned round but not stitched to a far-away one.
+PHRASE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -104,36 +107,57 @@ def check_support(
     min_overlap: float | None = None,
     question: str = "",
 ) -> Support:
-    """A sentence is supported when its names and numbers all occur in the passage, nearly all
-    of its content words do (and none it merely echoes from the question is missing), and its
-    meaning is close to the passage's (embedding similarity). With similarity None only the
-    word checks run: they are cheap, so they go first."""
+    """A sentence is supported when it is a run of the passage's own words, or when its names
+    and numbers all occur in the passage, nearly all of its content words do (and none it
+    merely echoes from the question is missing), the words it puts side by side sit close
+    together in the passage, and its meaning is close to the passage's (embedding
+    similarity). With similarity None only the word checks run: they are cheap, so they go
+    first."""
     echoed = set(content_stems(question))
     missing, unsupported, overlap = word_support(sentence, passage)
+    if copied(sentence, passage):
+        return Support(True, overlap, similarity, missing)
     parroted = any(stem(w) in echoed for w in unsupported)
     # One new content word can reverse a claim ("softer" -> "tougher", "growing" -> "fading");
     # only the commonest English words ("also", "now", "many") may be added.
     invented = any(zipf_frequency(w, "en") < TUNING.added_word_min_zipf for w in unsupported)
     close = similarity is None or similarity >= min_similarity
-    spliced = not in_passage_order(content_stems(sentence), content_stems(passage))
-    ok = not missing and not parroted and not invented and not spliced
+    moved = not kept_together(content_stems(sentence), content_stems(passage))
+    ok = not missing and not parroted and not invented and not moved
     min_overlap = TUNING.min_word_overlap if min_overlap is None else min_overlap
     return Support(ok and overlap >= min_overlap and close, overlap, similarity, missing)
 
 
-def in_passage_order(
+def copied(sentence: str, passage: str) -> bool:
+    """True when the sentence's words are a run of the passage's words, in the same order
+    (case, punctuation and quote marks aside): a quote, faithful by construction."""
+    said, source = words(sentence), words(passage)
+    n = len(said)
+    runs = (source[i : i + n] for i in range(len(source) - n + 1))
+    return bool(content_words(sentence)) and said in runs
+
+
+def kept_together(
     sentence_stems: list[str], passage_stems: list[str], max_skip: int | None = None
 ) -> bool:
-    """True when the sentence's words follow the passage in order without long jumps. A small
-    model splices far-apart phrases into a claim the passage never makes ("statements
-    downplay ... reevaluating protocols"); copying and light paraphrase keep the order."""
+    """True when each word of the sentence that the passage has sits, somewhere in the
+    passage, within max_skip words of one of the last PHRASE_WORDS such words before it, in
+    either order. A small model splices far-apart phrases into a claim the passage never
+    makes ("statements downplay ... reevaluating protocols") or swaps who does what ("agents
+    operate ... protecting agencies"): both put words side by side that the passage keeps
+    apart. Copying and light paraphrase, even with a phrase turned round ("Israel and Saudi
+    Arabia are key allies"), keep them together."""
     max_skip = TUNING.max_skip if max_skip is None else max_skip
-    last = -1
-    for s in sentence_stems:
-        later = [i for i, p in enumerate(passage_stems) if p == s and i > last]
-        if not later:
-            continue  # unmatched words are judged by the overlap check
-        if last >= 0 and later[0] - last - 1 > max_skip:
-            return False
-        last = later[0]
-    return True
+    at: dict[str, list[int]] = {}
+    for i, s in enumerate(passage_stems):
+        at.setdefault(s, []).append(i)
+    found = [s for s in sentence_stems if s in at]
+
+    def near(a: str, b: str) -> bool:
+        return a == b or min(abs(i - j) for i in at[a] for j in at[b]) - 1 <= max_skip
+
+    return all(
+        any(near(word, before) for before in found[max(0, n - PHRASE_WORDS) : n])
+        for n, word in enumerate(found)
+        if n
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rag.eval.compare import comparison_markdown
 from rag.eval.decision_report import decision_section
+from rag.eval.verifier import PAIR_SETS
 
 HEADLINE_LABELS = {
     "correct": "Correct (all items)",
@@ -98,12 +99,15 @@ def _markdown(summary: dict, rows: list[dict], comparison: dict | None = None) -
         "Intervals: 95% percentile bootstrap over the items (1,000 draws); a difference "
         "between two runs inside them may be noise (`rag compare` tests it item by item).",
     ]
-    verifier = summary.get("verifier")
-    if verifier:
+    for key, pairs in PAIR_SETS.items():
+        verifier = summary.get(key)
+        if not verifier:
+            continue
         kinds = ", ".join(f"{k} {fmt(v)}" for k, v in verifier["accepted_by_kind"].items())
+        part = "frozen test pairs" if key == "verifier_frozen" else "labelled pairs"
         lines += [
             "",
-            f"**Verifier on {verifier['pairs']} labelled pairs** (`eval/verifier_pairs.jsonl`): "
+            f"**Verifier on {verifier['pairs']} {part}** (`eval/{pairs.name}`): "
             f"precision {fmt(verifier['precision'])}, recall {fmt(verifier['recall'])}, "
             f"recall on faithful paraphrases {fmt(verifier['paraphrase_recall'])}; "
             f"accepted by kind: {kinds}.",

@@ -14,7 +14,7 @@ from rag.eval.export import write_ragas
 from rag.eval.html_report import write_html_report
 from rag.eval.judge import Judge
 from rag.eval.score import score_item, summarize
-from rag.eval.verifier import PAIRS, load_pairs, measure_verifier
+from rag.eval.verifier import PAIR_SETS, load_pairs, measure_verifier
 from rag.settings import Settings
 from rag.tuning import TUNING
 
@@ -128,10 +128,11 @@ def run_eval(
     }
     if judged is not None:
         summary["judge"] = judged
-    if PAIRS.exists():  # the verifier on its own, on the labelled pairs
-        summary["verifier"] = measure_verifier(
-            load_pairs(PAIRS), answerer.retriever.embeddings, settings.min_support
-        )
+    for key, pairs in PAIR_SETS.items():  # the verifier on its own, on labelled pairs
+        if pairs.exists():
+            summary[key] = measure_verifier(
+                load_pairs(pairs), answerer.retriever.embeddings, settings.min_support
+            )
     baseline_rows = None
     if baseline:
         from rag.eval.baseline import TutorialChain

@@ -13,6 +13,10 @@ from rag.eval.jsonl import read_jsonl
 from rag.settings import PROJECT_ROOT
 
 PAIRS = PROJECT_ROOT / "eval" / "verifier_pairs.jsonl"
+# Written later by another helper session that never read the verifier, and never tuned on.
+FROZEN_PAIRS = PROJECT_ROOT / "eval" / "verifier_pairs_test.jsonl"
+# summary.json key -> the pairs it measures
+PAIR_SETS = {"verifier": PAIRS, "verifier_frozen": FROZEN_PAIRS}
 
 
 def load_pairs(path: Path) -> list[dict]:
