@@ -39,6 +39,19 @@ def test_a_supported_sentence_is_kept_with_the_passage_that_supports_it(make_ans
     _check_citations(answer)
 
 
+def test_the_reader_reads_of_the_article_not_of_the_models_passages(make_answerer) -> None:
+    def in_the_passage(prompt: str) -> str:
+        n = _number_of(prompt, "Israel")
+        return (
+            "The allies mentioned in the passage are Israel, Saudi Arabia, and the Five Eyes "
+            f"alliance [{n}]."
+        )
+
+    answer = make_answerer(in_the_passage).ask(ALLIES)
+    assert answer.mode == "generated"
+    assert answer.answer.startswith("The allies mentioned in the article are Israel")
+
+
 def test_a_wrong_citation_is_pointed_at_the_supporting_passage(make_answerer) -> None:
     def cite_wrong(prompt: str) -> str:
         n = next(i for i in range(1, 5) if "Israel" not in passage(prompt, i))

@@ -33,6 +33,9 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _STOP = ["\n\n", "Question:", "<passages>"]
+# The model reads numbered passages, the reader an article: "The passage warns that ..." is
+# shown as "The article warns that ...".
+_PASSAGE = re.compile(r"\b(the|this|that|these|those) passages?\b", re.IGNORECASE)
 
 
 def _prompt(name: str) -> str:
@@ -123,7 +126,7 @@ class Generator:
                 if self._supports(claim.text, passage, q, float(s_vector @ p_vector)):
                     if passage not in cited:
                         log.info("citation set to the supporting passage: %s", claim.text)
-                    return draft.add(claim.text, [passage])
+                    return draft.add(for_reader(claim.text), [passage])
         log.info("unsupported sentence removed: %s", claim.text)
         return None
 
@@ -133,3 +136,10 @@ class Generator:
         return check_support(
             text, passage.page_content, similarity, self.min_support, question=q.text
         ).supported
+
+
+def for_reader(sentence: str) -> str:
+    """A generated sentence in the reader's terms: "the passage" becomes "the article"."""
+    return _PASSAGE.sub(
+        lambda m: ("The" if m.group()[0].isupper() else "the") + " article", sentence
+    )
