@@ -38,7 +38,9 @@ def decision_section(out: Path, decision: dict, rows: list[dict]) -> list[str]:
         f"A logistic model over {len(decision['signals'])} measured signals, fitted on "
         f"{', '.join(f'`{k}`' for k in decision['fitted_on'])} ({decision['fitted_items']} "
         f"items decided by the model); answers at probability >= {threshold}. "
-        f"{cv['folds']}-fold cross-validation there: AUC {cv['auc']}, "
+        f"{cv['folds']}-fold cross-validation there"
+        + (f" (folds drawn {cv['repeats']} times, averaged)" if cv.get("repeats") else "")
+        + f": AUC {cv['auc']}, "
         f"{cv['answerable_answered']:.0%} of answerable and "
         f"{cv['not_answerable_answered']:.0%} of not-answerable items answered.",
         "",
