@@ -37,3 +37,15 @@ def test_the_models_own_sentences_reach_the_reader_with_exact_citations(retrieve
     # Greedy decoding makes these answers repeatable; one of three may fall back to a quote
     # where a machine's arithmetic differs, but not more.
     assert generated >= 2
+
+
+def test_the_reader_reads_of_the_article_unless_the_article_speaks_of_passages() -> None:
+    from rag.answer.generate import for_reader
+
+    news = "Experts warn that any breach could erode cooperation."
+    assert for_reader("The passage warns of a breach.", news) == "The article warns of a breach."
+    assert for_reader("As this passage says, trust.", news) == "As the article says, trust."
+    law = "The passage of the bill was delayed by a week."
+    assert for_reader("The passage of the bill was delayed.", law) == (
+        "The passage of the bill was delayed."
+    )

@@ -36,6 +36,7 @@ _STOP = ["\n\n", "Question:", "<passages>"]
 # The model reads numbered passages, the reader an article: "The passage warns that ..." is
 # shown as "The article warns that ...".
 _PASSAGE = re.compile(r"\b(the|this|that|these|those) passages?\b", re.IGNORECASE)
+_PASSAGE_WORD = re.compile(r"\bpassages?\b", re.IGNORECASE)
 
 
 def _prompt(name: str) -> str:
@@ -126,7 +127,7 @@ class Generator:
                 if self._supports(claim.text, passage, q, float(s_vector @ p_vector)):
                     if passage not in cited:
                         log.info("citation set to the supporting passage: %s", claim.text)
-                    return draft.add(for_reader(claim.text), [passage])
+                    return draft.add(for_reader(claim.text, passage.page_content), [passage])
         log.info("unsupported sentence removed: %s", claim.text)
         return None
 
@@ -138,8 +139,11 @@ class Generator:
         ).supported
 
 
-def for_reader(sentence: str) -> str:
-    """A generated sentence in the reader's terms: "the passage" becomes "the article"."""
+def for_reader(sentence: str, source: str) -> str:
+    """A generated sentence in the reader's terms: "the passage" becomes "the article", unless
+    the source itself uses the word ("the passage of the bill")."""
+    if _PASSAGE_WORD.search(source):
+        return sentence
     return _PASSAGE.sub(
         lambda m: ("The" if m.group()[0].isupper() else "the") + " article", sentence
     )
