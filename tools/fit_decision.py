@@ -78,12 +78,10 @@ def fit(x: np.ndarray, y: np.ndarray) -> dict:
         folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
         return cross_val_predict(model(c), x, y, cv=folds, method="predict_proba")[:, 1]
 
-    losses = {
-        c: float(np.mean([log_loss(y, cv_probs(c, seed)) for seed in range(REPEATS)]))
-        for c in STRENGTHS
-    }
+    probs = {c: [cv_probs(c, seed) for seed in range(REPEATS)] for c in STRENGTHS}
+    losses = {c: float(np.mean([log_loss(y, p) for p in runs])) for c, runs in probs.items()}
     strength = min(losses, key=losses.get)
-    runs = [cv_probs(strength, seed) for seed in range(REPEATS)]
+    runs = probs[strength]
     curve = [_mean_rates(runs, y, t) | {"threshold": t} for t in THRESHOLDS]
     best = max(curve, key=lambda r: (r["expected_correct"], -abs(r["threshold"] - 0.5)))
     final = model(strength).fit(x, y)

@@ -38,8 +38,7 @@ _STEERING = re.compile(
     r"|\b(system|initial|hidden|your)\s+(prompt|instructions?)\b"
     r"|\byou are (now|no longer)\b|\byou are (a|an|my)\b|\b(act|pretend|behave) (as|like|to be)\b"
     # Role play, however typed: "pretend ur a diplomat", "imagine you're the president".
-    r"|\b(pretend|imagine)\W+(that\W+)?(you|u)(\W*(are|r|re|were))?\W+(a|an|the)\b"
-    r"|\b(pretend|imagine)\W+(that\W+)?(ur|youre|you're|you’re)\W+(a|an|the)\b|\brole\W?play"
+    r"|\b(pretend|imagine)\W+(that\W+)?(you|u|ur)(\W*(are|r|re|were))?\W+(a|an|the)\b|\brole\W?play"
     r"|\b(answer|respond|reply|speak|talk|write) (as|like) (a|an)\b|^\W*(system|developer)\s*:"
     r"|\bnew instructions?\b|\bjailbreak\b"
     r"|\bdeveloper mode\b|\b(repeat|print|reveal|show|output)\b.{0,30}\b(prompt|instructions)\b"
