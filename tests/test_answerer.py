@@ -147,6 +147,13 @@ def test_a_term_the_article_uses_without_defining_is_answered_with_a_note(make_a
     assert not rift.abstained and "any rift in intelligence cooperation" in rift.answer
     assert rift.answer.endswith("The article doesn't define “rift” further.")
     assert answerer.ask("what does 'glasnost' mean").abstained  # a term the article never uses
+    # A word of the headline, asked about as the reader saw it there.
+    stance = answerer.ask("what does 'stance' mean there")
+    assert not stance.abstained and "softer approach towards Russia" in stance.answer
+    # An accented term is read whole, not "corrected" to "détent".
+    detente = answerer.ask("what is meant by détente?")
+    assert not detente.abstained and "cyber détente" in detente.answer
+    assert detente.answer.endswith("The article doesn't define “détente” further.")
 
 
 def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(

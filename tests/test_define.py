@@ -16,6 +16,11 @@ PASSAGE = "Allies, including members of the Five Eyes alliance, discuss a cyber 
         ("so what are the Five Eyes?", "Five Eyes"),
         ("define rift", "rift"),
         ("meaning of détente?", "détente"),
+        ("what does it mean by in flux", "flux"),
+        ("what does the piece mean by 'five eyes'", "five eyes"),  # quoted: a word as written
+        ("what does 'stance' mean there", "stance"),
+        ("what is meant by détente?", "détente"),
+        ('what is "the rift"', "rift"),
     ],
 )
 def test_questions_about_a_term_name_the_term(question: str, term: str) -> None:
@@ -31,6 +36,9 @@ def test_questions_about_a_term_name_the_term(question: str, term: str) -> None:
         "what is happening",
         "why is the Five Eyes alliance worried?",
         "what is the relationship between the allies and the White House now",  # too long
+        "what is in flux",  # asks what is changing, not what a word means
+        "what does trump mean by peace",  # an everyday word, unquoted
+        "what does it mean",
     ],
 )
 def test_other_questions_are_not_about_a_term(question: str) -> None:

@@ -24,3 +24,11 @@ def test_names_are_left_as_typed_in_any_case() -> None:
     assert speller.correct("What did Macron say?") == "What did Macron say?"
     assert speller.correct("what did macron say") == "what did macron say"  # a rare name
     assert speller.correct("Balence of power") == "balance of power"  # sentence-initial typo
+
+
+def test_accented_words_are_read_whole() -> None:
+    speller = Speller([*ARTICLE, "détente"])
+    # Split at the accent, "tente" would be "corrected" to "tent".
+    assert speller.correct("what is meant by détente?") == "what is meant by détente?"
+    assert speller.correct("a cyber détnte") == "a cyber détente"
+    assert speller.correct("the café near Zürich") == "the café near Zürich"

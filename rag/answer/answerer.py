@@ -243,11 +243,11 @@ class Answerer:
             signals,
             config,
         )
-        # "What is <term>?" for a term the article uses: what it says about the term is the
-        # answer, with a note when it never defines it.
+        # "What is <term>?" for a term the article uses, in a passage or its heading: what it
+        # says about the term is the answer, with a note when it never defines it.
         term = term_asked(q.text)
         declined = not decision.answer and decision.reason != "instruction"
-        if declined and term and any(uses(term, h.passage.page_content) for h in hits):
+        if declined and term and any(uses(term, _with_heading(h.passage)) for h in hits):
             decision = GateDecision(True, "ok", "a term the article uses")
         return Assessment(q, query, vector, hits, signals, decision)
 
@@ -376,3 +376,9 @@ def _shown(sentence: str | None) -> Iterator[Event]:
     """A sentence event, unless the draft dropped the sentence as a repeat."""
     if sentence:
         yield Event("sentence", sentence)
+
+
+def _with_heading(passage: Document) -> str:
+    """The passage's text after the heading of its section: "Stance" in the headline is a word
+    the article uses."""
+    return f"{passage.metadata.get('section', '')}\n{passage.page_content}"

@@ -7,17 +7,23 @@ import re
 from rag.nlp.vocabulary import specificity
 from rag.nlp.words import STOPWORDS, words
 
-# "what is X", "what's an X", "what are X", "what does X mean", "define X", "meaning of X":
-# general English forms of asking what a term is.
+# "what is X", "what's an X", "what are X", "what does X mean (here)", "what does it mean by
+# X", "what is meant by X", "define X", "meaning of X": general English forms of asking what a
+# term is.
 _TERM_QUESTION = re.compile(
     r"^\s*(?:(?:so|and|ok|okay),?\s+)?(?:"
-    r"(?:what|wat|wht)\s*(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?P<a>.+?)"
+    r"(?:what|wat|wht)\s+(?:does|do|did)\s+(?:it|they|he|she|the\s+\w+)\s+mean\s+by\s+(?P<d>.+?)"
+    r"|(?:what|wat|wht)\s*(?:'s|’s|\s+is|\s+was)\s+meant\s+by\s+(?P<e>.+?)"
+    r"|(?:what|wat|wht)\s*(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?P<a>.+?)"
     r"|(?:what|wat|wht)\s+(?:does|do|did)\s+(?P<b>.+?)\s+(?:mean|stand\s+for)"
+    r"(?:\s+(?:here|there|in\s+(?:this|the)\s+(?:article|piece|story|text|context)))?"
     r"|(?:define|meaning\s+of|definition\s+of)\s+(?P<c>.+?)"
     r")\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"^(?:a|an|the|this|that|these|those)\s+", re.IGNORECASE)
+# After "mean by", a preposition belongs to the phrase the term was lifted from ("in flux").
+_PREPOSITION = re.compile(r"^(?:in|of|on|at)\s+", re.IGNORECASE)
 _QUOTES = "\"'“”‘’"
 MAX_TERM_WORDS = 4
 # A term has a word rarer than everyday English (wordfreq zipf below 4, as "détente" or
@@ -39,13 +45,23 @@ def term_asked(question: str) -> str | None:
     m = _TERM_QUESTION.match(question)
     if not m:
         return None
-    term = _ARTICLE.sub("", next(g for g in m.groups() if g)).strip(_QUOTES + " ")
+    asked = next(g for g in m.groups() if g).strip()
+    quoted = asked[:1] in _QUOTES
+    asked = asked.strip(_QUOTES + " ")
+    if m["d"] or m["e"]:
+        asked = _PREPOSITION.sub("", asked)
+    term = _ARTICLE.sub("", asked).strip(_QUOTES + " ")
     tokens = words(term)
     # A term is a few words with no function word inside: "about", "to", "between" make it a
     # question about something said, not about what a word means.
     if not tokens or len(tokens) > MAX_TERM_WORDS or any(t in STOPWORDS for t in tokens):
         return None
-    if not (any(c.isupper() for c in term) or max(map(specificity, tokens)) > TERM_SPECIFICITY):
+    # Quotation marks say the reader asks about the word as written, however common it is.
+    if not (
+        quoted
+        or any(c.isupper() for c in term)
+        or max(map(specificity, tokens)) > TERM_SPECIFICITY
+    ):
         return None
     return term
 

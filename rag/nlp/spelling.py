@@ -20,7 +20,8 @@ KNOWN_ZIPF = 3.0
 # "gabbard") are as frequent as common typos, and must stay what the reader typed.
 ENGLISH_TYPO_ZIPF = 1.5
 ENGLISH_WORDS = 30_000  # the commonest English words that a typo may be corrected to
-_TOKEN = re.compile(r"[A-Za-z][a-z]+")
+# Letters of any script: split at "é", "détente" would lose its "tente" to "tent".
+_TOKEN = re.compile(r"[^\W\d_]{2,}")
 
 
 class Speller:
