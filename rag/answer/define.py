@@ -58,9 +58,7 @@ def term_asked(question: str) -> str | None:
         return None
     # Quotation marks say the reader asks about the word as written, however common it is.
     if not (
-        quoted
-        or any(c.isupper() for c in term)
-        or max(map(specificity, tokens)) > TERM_SPECIFICITY
+        quoted or any(c.isupper() for c in term) or max(map(specificity, tokens)) > TERM_SPECIFICITY
     ):
         return None
     return term
