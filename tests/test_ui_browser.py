@@ -14,6 +14,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rag.settings import PROJECT_ROOT
 from tests.fake_openai import FakeOpenAI, page_with_held_answers
 from tools.browser import BOT_MESSAGES, DESKTOP, PHONE, ChatPage, chromium
+from tools.conversation import converse, tally
+from tools.conversation import load as load_conversation
+from tools.conversation import report as conversation_report
 from tools.load import ask
 from tools.servers import free_port, served
 from ui.app import CONCURRENCY, EXAMPLE_CANDIDATES
@@ -143,6 +146,20 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
     assert page.get_by_role("button", name=EXAMPLE_CANDIDATES[0]).is_visible()
     assert page.locator(".article-panel mark").count() == 0
     assert chat.other_hosts() == [], "the page loaded something from another host"
+
+
+def test_a_casual_conversation_declines_only_what_the_article_lacks(server, browser) -> None:
+    """The 16 turns of eval/browser_conversation.jsonl, typed in one conversation. The issue's
+    bar is at most one answerable turn declined and no not-answerable turn answered; today one
+    of each (the typo-laden "wich contreis…" declined, the false premise "why did saudi arabia
+    stop sharing…completely" answered), so the test holds that line and fails on any more."""
+    url, _ = server
+    turns = converse(_open(browser, url, DESKTOP), load_conversation())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "conversation.md").write_text(conversation_report(turns) + "\n")
+    counts = tally(turns)
+    assert counts["answerable_declined"] <= 1, conversation_report(turns)
+    assert counts["not_answerable_answered"] <= 1, conversation_report(turns)
 
 
 def test_a_question_sent_while_an_answer_streams_is_answered_next(server, browser) -> None:
