@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -169,12 +170,8 @@ def stream_text(
 ) -> Iterator[str]:
     """Stream the reply's text, ending before any stop sequence even where a server ignores
     `stop`; any backend failure becomes an LLMError with a clear message."""
-    import httpx
-    import openai
-    from langchain_openai.chat_models.base import BaseChatOpenAI
-
     # A server's stream ends with a finish reason; one that stops without it was cut off.
-    finished = not isinstance(model, BaseChatOpenAI)
+    finished = not _is_server(model)
     # The last characters are held back while they may be the start of a stop sequence.
     hold = max((len(s) for s in stop or ()), default=1) - 1
     held = ""
@@ -191,24 +188,49 @@ def stream_text(
                 if len(held) > hold:
                     yield held[: len(held) - hold]
                     held = held[len(held) - hold :]
-    except (openai.APITimeoutError, httpx.TimeoutException):
-        raise LLMError("The language model took too long to answer; please try again.") from None
-    except openai.APIConnectionError:
-        raise LLMError(
-            "The language model server cannot be reached; check RAG_BASE_URL "
-            "and that the server is running."
-        ) from None
-    except openai.APIStatusError as err:
-        raise LLMError(
-            f"The language model server answered with an error "
-            f"(HTTP {err.status_code}); please try again later."
-        ) from None
-    except (openai.APIError, httpx.HTTPError, ValueError, KeyError) as err:
-        raise LLMError(
-            f"The language model server sent a reply that could not be read "
-            f"({type(err).__name__}); please try again."
-        ) from None
+    except Exception as err:
+        failure = _backend_failure(err)
+        if failure is None:
+            raise
+        raise failure from None
     if held:
         yield held
     if not finished:
         raise LLMError("The language model server's reply was cut off; please try again.")
+
+
+def _is_server(model: BaseChatModel) -> bool:
+    """A model behind an OpenAI-compatible server. Checked without importing langchain_openai
+    (and openai, a second of start-up): no object is an instance of a class never imported."""
+    chat_openai = sys.modules.get("langchain_openai.chat_models.base")
+    return chat_openai is not None and isinstance(model, chat_openai.BaseChatOpenAI)
+
+
+def _backend_failure(err: Exception) -> LLMError | None:
+    """The reader's message for a failure of the model's backend, or None for any other error."""
+    import httpx
+
+    # openai's errors come only from a server model, which has imported it.
+    openai = sys.modules.get("openai")
+    if isinstance(err, httpx.TimeoutException) or (
+        openai and isinstance(err, openai.APITimeoutError)
+    ):
+        return LLMError("The language model took too long to answer; please try again.")
+    if openai and isinstance(err, openai.APIConnectionError):
+        return LLMError(
+            "The language model server cannot be reached; check RAG_BASE_URL "
+            "and that the server is running."
+        )
+    if openai and isinstance(err, openai.APIStatusError):
+        return LLMError(
+            f"The language model server answered with an error "
+            f"(HTTP {err.status_code}); please try again later."
+        )
+    if isinstance(err, httpx.HTTPError | ValueError | KeyError) or (
+        openai and isinstance(err, openai.APIError)
+    ):
+        return LLMError(
+            f"The language model server sent a reply that could not be read "
+            f"({type(err).__name__}); please try again."
+        )
+    return None

@@ -1,6 +1,8 @@
 """Chat backends: the OpenAI-compatible client against a local fake server, and real SmolLM2."""
 
 import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -168,3 +170,21 @@ def test_openai_backend_against_llama_cpps_own_server(tmp_path, retriever) -> No
     assert answer["citations"]
     assert all(source[c["start"] : c["end"]] == c["text"] for c in answer["citations"])
     assert '"POST /v1/chat/completions HTTP/1.1" 200' in log  # the server did the generating
+
+
+def test_a_model_that_is_no_server_streams_without_importing_openai() -> None:
+    # openai takes about a second to import: the embedded backend's first answer (and so every
+    # cold `rag ask`) must not pay for it.
+    script = (
+        "import sys\n"
+        "from langchain_core.language_models.fake_chat_models import FakeListChatModel\n"
+        "from langchain_core.messages import HumanMessage\n"
+        "from rag.llm import stream_text\n"
+        "model = FakeListChatModel(responses=['allies worry'])\n"
+        "assert ''.join(stream_text(model, [HumanMessage('hi')])) == 'allies worry'\n"
+        "print(sorted(m for m in ('openai', 'langchain_openai') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
