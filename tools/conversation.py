@@ -50,9 +50,10 @@ def converse(chat: ChatPage, items: list[dict]) -> list[Turn]:
         chat.ask(item["question"], timeout_s=120)
         shown = chat.last_answer().inner_text()
         declined = ANSWERED_LABEL not in shown
-        cited = chat.page.locator(CITED_IN_PANEL).all_inner_texts()
+        # Whitespace normalised on both sides: the panel's text is laid out as HTML.
+        cited = " ".join(" ".join(chat.page.locator(CITED_IN_PANEL).all_inner_texts()).split())
         evidence_cited = not declined and any(
-            " ".join(e.split()) in " ".join(" ".join(cited).split()) for e in item["evidence"]
+            " ".join(e.split()) in cited for e in item["evidence"]
         )
         turns.append(
             Turn(
