@@ -14,6 +14,11 @@ def test_bm25_ranks_by_rare_shared_terms() -> None:
     assert int(np.argmax(scores)) == 2 and scores[0] == 0
 
 
+def test_bm25_idf_is_near_zero_for_a_term_every_document_holds() -> None:
+    bm25 = BM25([["cat", "sat"], ["dog", "sat"], ["dog", "sat", "bark"]])
+    assert bm25.idf["sat"] < 0.2 < bm25.idf["dog"] < bm25.idf["cat"] == bm25.idf["bark"]
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

@@ -4,6 +4,7 @@ import pytest
 
 from rag.answer.question import classify
 from rag.answer.span import answer_span
+from rag.nlp.words import stem
 
 # Passages written for these tests, not taken from the article: the rules must hold for any text.
 HARBOUR = (
@@ -79,6 +80,26 @@ def test_a_word_found_as_typed_beats_one_found_only_through_its_word_family() ->
 def test_question_words_spread_over_two_clauses_keep_both() -> None:
     text = "As cargo ships grow larger, the depth of the channel is paramount."
     assert _span("what is paramount for cargo ships?", text) == text
+
+
+REVIEW = (
+    "Several councils are reviewing the harbour plans, citing fears about the cost of dredging "
+    "and the loss of fishing grounds."
+)
+
+
+def test_a_question_word_that_every_passage_uses_does_not_hold_its_clause_in_the_answer() -> None:
+    q = classify("what fears do councils cite?")
+    # "council" is in every passage of this index, "cite" and "fear" in one.
+    idf = {stem("councils"): 0.03, stem("cite"): 2.4, stem("fears"): 2.4}
+    span = answer_span(q, REVIEW, idf=idf)
+    assert span is not None and span.quoted() == (
+        "…citing fears about the cost of dredging and the loss of fishing grounds."
+    )
+    # Weighted alike, the clause with "councils" is part of the answer.
+    assert answer_span(q, REVIEW).text == REVIEW
+    even = dict.fromkeys(idf, 1.0)
+    assert answer_span(q, REVIEW, idf=even).text == REVIEW
 
 
 def test_who_takes_the_people_even_when_a_later_clause_has_a_name() -> None:

@@ -166,7 +166,10 @@ class Answerer:
                     mode = "quoted"
                     for passage in quotes(ranked):
                         span = answer_span(
-                            seen.read_as, passage.page_content, one_thing=not unanswered
+                            seen.read_as,
+                            passage.page_content,
+                            one_thing=not unanswered,
+                            idf=self.retriever.bm25.idf,
                         )
                         if span and (span.cut_before or span.cut_after):
                             mode = "extracted"

@@ -50,10 +50,12 @@ class BM25:
                 tfs.append(tf)
         # term -> (document indices, BM25 weight of the term in each of them)
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # term -> inverse document frequency: near 0 for a term every document holds
+        self.idf: dict[str, float] = {}
         for term, (ids, tfs) in raw.items():
             idx = np.array(ids)
             tf = np.array(tfs, dtype=np.float32)
-            idf = math.log(1 + (self.size - len(ids) + 0.5) / (len(ids) + 0.5))
+            idf = self.idf[term] = math.log(1 + (self.size - len(ids) + 0.5) / (len(ids) + 0.5))
             norm = tf + k1 * (1 - b + b * lengths[idx] / avg_len)
             self.postings[term] = (idx, (idf * tf * (k1 + 1) / norm).astype(np.float32))
 

@@ -2,15 +2,17 @@
 
 A sentence is cut at its clause punctuation (commas, semicolons, colons, dashes). In the
 sentence that holds most of the question's words, the fewest clauses in a row that hold them
-anchor the answer; the kind of answer the question asks for then moves or widens it: a reason
-for "why", the names for "who" and "which", the rest of a list, the next clause when these
-only restate the question. The text is the article's own, so the answer stays faithful by
-construction.
+(most of their weight, each word weighing by how few of the article's passages use it: a word
+the whole article uses does not place the answer) anchor the answer; the kind of answer the
+question asks for then moves or widens it: a reason for "why", the names for "who" and
+"which", the rest of a list, the next clause when these only restate the question. The text
+is the article's own, so the answer stays faithful by construction.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rag.answer.answer_type import PEOPLE_WORDS, answers_type
@@ -73,11 +75,14 @@ class Span:
         return ("…" if self.cut_before else "") + self.text + ("…" if self.cut_after else "")
 
 
-def answer_span(q: Question, passage: str, one_thing: bool = True) -> Span | None:
+def answer_span(
+    q: Question, passage: str, one_thing: bool = True, idf: Mapping[str, float] | None = None
+) -> Span | None:
     """The run of clauses of `passage` that answers `q`, or None when no clause holds any of
     the question's words. `one_thing`: False when `q` is one part of a question that asked two
     things; the clauses around a part's answer may hold the other's, so the answer is not cut
-    below the clause."""
+    below the clause. `idf`: each word stem's inverse document frequency over the indexed
+    passages; without it every question word the sentence holds must be in the answer."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
     if not asked:
         return None
@@ -93,7 +98,7 @@ def answer_span(q: Question, passage: str, one_thing: bool = True) -> Span | Non
     doer = _doer(q, sentences[best]) if one_thing and two_parts(q.text) is None else None
     if doer is not None:
         return doer
-    first, last = _window(found[best])
+    first, last = _window(found[best], _weights(asked, idf))
     first, last = _widen(q, sentences[best], first, last)
     return _span(passage, sentences[best], first, last)
 
@@ -165,14 +170,29 @@ def _coverage(asked: list[str], found: dict[str, float]) -> float:
     return sum(specificity(w) * found.get(w, 0.0) for w in asked) / total
 
 
-def _window(found: list[dict[str, float]]) -> tuple[int, int]:
-    """The fewest clauses in a row that hold every question word the sentence holds as well
-    as the sentence does."""
+def _weights(asked: list[str], idf: Mapping[str, float] | None) -> dict[str, float] | None:
+    """How much each question word places the answer: its inverse document frequency (a stem
+    the index lacks, such as a typo's, as the rarest); None: all count, and all are needed."""
+    if not idf:
+        return None
+    rarest = max(idf.values())
+    return {w: idf.get(stem(w), rarest) for w in asked}
+
+
+def _window(
+    found: list[dict[str, float]], weights: dict[str, float] | None = None
+) -> tuple[int, int]:
+    """The fewest clauses in a row that hold the question words the sentence holds, as well as
+    the sentence does; with weights, that hold `TUNING.span_min_coverage` of their weight."""
     target = _union(found)
+    needed = 1.0 if weights is None else TUNING.span_min_coverage
+    weights = weights or dict.fromkeys(target, 1.0)
+    total = sum(weights[w] * v for w, v in target.items()) or 1.0
     best = (0, len(found) - 1)
     for first in range(len(found)):
         for last in range(first, len(found)):
-            if _union(found[first : last + 1]) == target:
+            held = _union(found[first : last + 1])
+            if sum(weights[w] * v for w, v in held.items()) >= needed * total - 1e-9:
                 if last - first < best[1] - best[0]:
                     best = (first, last)
                 break
