@@ -156,6 +156,19 @@ def test_a_term_the_article_uses_without_defining_is_answered_with_a_note(make_a
     assert detente.answer.endswith("The article doesn't define “détente” further.")
 
 
+def test_an_initialism_of_a_name_the_article_spells_out_is_read_as_that_name(
+    make_answerer,
+) -> None:
+    answerer = make_answerer(lambda p: "")
+    seen = answerer.assess("what did the nsc spokesperson say about five eyes")
+    assert seen.q.text == (
+        "what did the National Security Council spokesperson say about five eyes"
+    )
+    assert seen.decision.answer
+    answer = answerer.ask("What did the NSC say?")
+    assert not answer.abstained and "National Security Council" in answer.citations[0].text
+
+
 def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(
     make_answerer,
 ) -> None:

@@ -227,8 +227,10 @@ class Answerer:
     def _assess(
         self, asked: Question, history: list[dict], config: RunnableConfig | None = None
     ) -> Assessment:
-        # Typos corrected once, here: every later stage reads the corrected question.
-        q = replace(asked, text=self.retriever.speller.correct(asked.text))
+        # Initialisms of the article's names spelt out and typos corrected once, here: every
+        # later stage reads the question so read ("nsc" -> "National Security Council").
+        read = self.retriever.speller.correct(self.retriever.initialisms.expand(asked.text))
+        q = replace(asked, text=read)
         q = replace(q, intent=self._layout_intent(q, history))
         query = retrieval_query(q, history)
         vector, own_hits, hits = traced("retrieve", lambda _: self._search(q, query), query, config)

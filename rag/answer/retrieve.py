@@ -12,6 +12,7 @@ from langchain_core.documents import Document
 
 from rag.ingest.documents import retrieval_texts
 from rag.ingest.index import PassageIndex
+from rag.nlp.initialisms import Initialisms
 from rag.nlp.injection import addresses_the_model
 from rag.nlp.spelling import Speller
 from rag.nlp.vocabulary import Vocabulary
@@ -93,6 +94,7 @@ class Retriever:
         self.bm25 = BM25([content_stems(t) for t in retrieval_texts(self.passages)])
         self.vocabulary = Vocabulary(self.bm25.postings)
         self.speller = Speller(w for p in self.passages for w in words(p.page_content))
+        self.initialisms = Initialisms(p.page_content for p in self.passages)
 
     def embed(self, text: str) -> np.ndarray:
         """The unit vector of a text."""
