@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 # torch first, pinned to the CPU build this project is tested with; a plain `torch`
 # requirement would pull a multi-GB CUDA build. llama-cpp-python compiles once (~5 min).
-$(STAMP): pyproject.toml
+# constraints.txt holds every other version the committed eval runs were measured with.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install torch==2.13.0
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 setup: $(STAMP)

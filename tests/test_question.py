@@ -119,6 +119,22 @@ def test_questions_about_the_text_itself(text: str, intent: str) -> None:
     assert classify(text).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("typed", "intent", "answer_type"),
+    [
+        ("so whats going on here basically", "summary", "any"),
+        ("whats it about", "summary", "any"),
+        ("whats going on with the cyber stuff", "question", "any"),  # a topic of its own
+        ("whos worried", "question", "person"),
+    ],
+)
+def test_contractions_typed_without_apostrophes_are_read_as_contractions(
+    typed: str, intent: str, answer_type: str
+) -> None:
+    q = classify(clean(typed))
+    assert (q.intent, q.answer_type) == (intent, answer_type)
+
+
 def test_a_question_with_nothing_of_its_own_leans_on_the_conversation() -> None:
     assert classify("why?").follow_up and classify("how so").follow_up
     assert not classify("Which allies are rethinking intelligence sharing?").follow_up

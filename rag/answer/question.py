@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rag.answer.headings import layout_intent
 from rag.errors import ReaderError
+from rag.nlp.contractions import restore_apostrophes
 from rag.nlp.injection import instructs_the_assistant
 from rag.nlp.words import content_words, words
 
@@ -16,7 +17,10 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _SUMMARY = re.compile(
     r"\b(summar\w*|tl;?dr|gist|overview|main (point|idea|message|takeaway)s?|key points?)\b"
     r"|\bwhat('s| is) (this|the) (article|story|piece|text)( all)? about\b"
-    r"|\bwhat (is|was) it about\b"
+    r"|\bwhat('s| is| was) it about\b"
+    # "what's going on here?": the gist, when nothing narrows it to a topic.
+    r"|^\W*((so|ok|okay)\W+)?what('s| is) (going on|happening)"
+    r"( here| in (this|the) (article|story|piece|text))?\W*(basically)?\W*$"
     r"|\bexplain (it|this|that)?\s*(like i'?m \w+|simply|in simple (terms|words))"
     r"|\beli5\b|\bshort version\b|\bin a nutshell\b",
     re.IGNORECASE,
@@ -119,7 +123,8 @@ def clean(raw: str | bytes) -> str:
             f"The question is too long ({len(text):,} characters); "
             f"please ask in under {MAX_QUESTION_CHARS:,} characters."
         )
-    return text
+    # Later stages read "whats" as "what's" ("whats five eyes" asks about a term).
+    return restore_apostrophes(text)
 
 
 def classify(text: str) -> Question:

@@ -1,0 +1,45 @@
+"""Apostrophes that readers leave out of English contractions: "whats" -> "what's"."""
+
+from __future__ import annotations
+
+import re
+
+from lemminflect import getAllLemmas
+
+from rag.nlp.words import STOPWORDS
+
+_WORD = re.compile(r"\b[A-Za-z]+\b")
+
+
+def _bare_forms() -> dict[str, str]:
+    """The contractions of the stop-word list by their form without the apostrophe, where that
+    form is no English word of its own ("dont", "whats", "hows"), so never "well", "ill",
+    "its" or "were". lemminflect's lexicon says which forms are words: "hows" is only the
+    plural of "how", the contraction's own first word."""
+    table = {}
+    for contraction in STOPWORDS:
+        if "'" not in contraction:
+            continue
+        bare = contraction.replace("'", "")
+        lemmas = {lemma for found in getAllLemmas(bare).values() for lemma in found}
+        if lemmas <= {contraction.split("'")[0]}:
+            table[bare] = contraction
+    return table
+
+
+_BARE = _bare_forms()
+
+
+def restore_apostrophes(text: str) -> str:
+    """The text with the apostrophe put back in contractions typed without one, keeping the
+    letters as typed ("Whats" -> "What's", "didnt" -> "didn't"); every other word unchanged."""
+
+    def restore(m: re.Match) -> str:
+        word = m.group()
+        contraction = _BARE.get(word.lower())
+        if contraction is None:
+            return word
+        at = contraction.index("'")
+        return word[:at] + "'" + word[at:]
+
+    return _WORD.sub(restore, text)
