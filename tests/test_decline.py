@@ -28,6 +28,9 @@ def test_each_reason_has_its_own_plain_sentence() -> None:
     assert _told("which former experts did they talk to", "unnamed", "former experts") == (
         "The article doesn't say which former experts."
     )
+    assert _told("why did israel cut them off", "unconfirmed") == (
+        "The article doesn't say that happened; it reports it only as a possibility."
+    )
     assert _told("Quels alliés repensent le partage?", "low_relevance").endswith(
         "in English about the article."
     )

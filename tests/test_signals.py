@@ -63,3 +63,18 @@ def test_a_kind_the_article_mentions_but_never_names_is_flagged(make_answerer) -
     assert _signals(make_answerer, "which experts did they talk to").unnamed_kind == 1
     # "...key allies, including Israel, Saudi Arabia, and members of the Five Eyes alliance".
     assert _signals(make_answerer, ALLIES).unnamed_kind == 0
+
+
+def test_an_event_taken_as_done_that_the_article_reports_only_as_possible_is_flagged(
+    make_answerer,
+) -> None:
+    # "Reports suggest that some longstanding allies are contemplating scaling back...".
+    flagged = "why did israel stop sharing intelligence with the us"
+    assert _signals(make_answerer, flagged).hedged_premise == 1
+    assert _signals(make_answerer, "has israel already cut them off").hedged_premise == 1
+    # The same topic asked without taking it as done.
+    assert _signals(make_answerer, "why are allies thinking of sharing less").hedged_premise == 0
+    # Taken as done, and the article says it plainly: "...a spokesperson for the White House
+    # National Security Council emphasized ... the Five Eyes alliance."
+    said = "why did the white house spokesperson bring up the five eyes"
+    assert _signals(make_answerer, said).hedged_premise == 0

@@ -149,17 +149,16 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
 
 
 def test_a_casual_conversation_declines_only_what_the_article_lacks(server, browser) -> None:
-    """The 16 turns of eval/browser_conversation.jsonl, typed in one conversation. The issue's
-    bar is at most one answerable turn declined and no not-answerable turn answered; today one
-    of each (the typo-laden "wich contreis…" declined, the false premise "why did saudi arabia
-    stop sharing…completely" answered), so the test holds that line and fails on any more."""
+    """The 16 turns of eval/browser_conversation.jsonl, typed in one conversation: the issue's
+    bar, at most one answerable turn declined (today the typo-laden "wich contreis…") and no
+    not-answerable turn answered."""
     url, _ = server
     turns = converse(_open(browser, url, DESKTOP), load_conversation())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "conversation.md").write_text(conversation_report(turns) + "\n")
     counts = tally(turns)
     assert counts["answerable_declined"] <= 1, conversation_report(turns)
-    assert counts["not_answerable_answered"] <= 1, conversation_report(turns)
+    assert counts["not_answerable_answered"] == 0, conversation_report(turns)
 
 
 def test_a_question_sent_while_an_answer_streams_is_answered_next(server, browser) -> None:

@@ -25,7 +25,7 @@ class GateDecision:
 
     answer: bool
     # "ok", "instruction", "vague", "low_relevance", "unknown_terms", "no_answer_type",
-    # "unnamed", "opinion"
+    # "unnamed", "opinion", "unconfirmed"
     reason: str
     detail: str = ""
     # The fitted model's belief that the article answers it; None when a rule decided.
@@ -76,8 +76,8 @@ def decide(
     the article as a whole answered outright, and a question with no words of its own and no
     conversation to lean on is asked to say more; the rest is the fitted model's call, and a
     decline says why: a name or number the article never uses, an opinion asked for, a kind
-    of answer no passage holds, a kind of thing it mentions but never names, or nothing close
-    enough."""
+    of answer no passage holds, a kind of thing it mentions but never names, an event it
+    reports only as possible, or nothing close enough."""
     if q.intent == "instruction":
         return GateDecision(False, "instruction")
     if not has_passages:
@@ -97,4 +97,6 @@ def decide(
         return GateDecision(False, "no_answer_type", q.answer_type, p)
     if signals.unnamed_kind:
         return GateDecision(False, "unnamed", asked_kind(q.text), p)
+    if signals.hedged_premise:
+        return GateDecision(False, "unconfirmed", probability=p)
     return GateDecision(False, "low_relevance", probability=p)

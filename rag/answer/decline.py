@@ -54,6 +54,8 @@ def not_answered(q: Question, decision: GateDecision) -> str:
         return f"The article doesn't give {_TYPE_NAMES[q.answer_type]} for that."
     if decision.reason == "unnamed" and decision.detail:
         return f"The article doesn't say which {decision.detail}."
+    if decision.reason == "unconfirmed":
+        return "The article doesn't say that happened; it reports it only as a possibility."
     if decision.reason == "opinion":
         return (
             "The article reports what each side says; it takes no side of its own and "

@@ -13,6 +13,7 @@ from rag.answer.answer_type import answers_type, names_none_of_kind
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
+from rag.nlp.sentences import sentence_spans
 from rag.nlp.vocabulary import (
     Vocabulary,
     found_in,
@@ -33,6 +34,20 @@ _OPINION = re.compile(
     r"|\b(your|ur) (view|opinion|take|thoughts)\b|\bin your opinion\b"
     r"|\b(predict\w*|forecast\w*|likely|probably|advice|advise|recommend\w*)\b"
     r"|\bwho('s| is) (right|wrong|to blame)\b",
+    re.IGNORECASE,
+)
+
+# A question that takes an event as done: "why did Israel stop sharing?", "has Israel already
+# cut them off?".
+_PRESUPPOSED = re.compile(
+    r"\b(why|y|how come)\s+(did|has|have|had)\b|\b(has|have|did)\b.{0,40}\balready\b",
+    re.IGNORECASE,
+)
+# General-English hedges: how a report marks a thing as possible, planned or rumoured rather
+# than done ("reports suggest", "a potential recalibration", "are contemplating").
+_HEDGE = re.compile(
+    r"\b(suggest\w*|reports?|reportedly|potential\w*|possib\w*|may|might|could|consider\w*|"
+    r"contemplat\w*|speculat\w*|weigh\w*|mull\w*|whether|alleged\w*|rumou?r\w*)\b",
     re.IGNORECASE,
 )
 
@@ -66,6 +81,9 @@ class Signals:
     # 1 when the question asks "which <kind>" and the passages mention that kind without
     # naming any ("which experts" over "...among experts and former officials").
     unnamed_kind: float
+    # 1 when the question takes an event as done ("why did...", "...already") and the sentence
+    # of the closest passage that holds most of its words reports only a possibility.
+    hedged_premise: float
     # 1 when the question asks for an opinion, a prediction or advice.
     opinion: float
     # 1 when the question leans on earlier turns and there are some.
@@ -109,8 +127,20 @@ def measure(
         unknown_names=min(len(unknown_named), 3) / 3,
         answer_type_missing=float(type_missing),
         unnamed_kind=float(names_none_of_kind(q.text, query_texts)),
+        hedged_premise=float(
+            best is not None
+            and bool(_PRESUPPOSED.search(q.text))
+            and bool(_HEDGE.search(closest_sentence(best.passage.page_content, asked)))
+        ),
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(follow_up),
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
+
+
+def closest_sentence(text: str, asked: list[str]) -> str:
+    """The sentence of text that holds most of the question's words, rare words weighing
+    more (the first of equals)."""
+    sentences = [text[start:end] for start, end in sentence_spans(text, 0, len(text))]
+    return max(sentences, key=lambda s: weighted_share(found_in(s, asked), asked), default="")
