@@ -109,6 +109,9 @@ def test_questions_about_the_names_in_the_article(text: str, intent: str) -> Non
     [
         ("explain it like im ten", "summary"),
         ("give me the short version", "summary"),
+        ("give me the 2 sentence version", "summary"),
+        ("can u sum it up", "summary"),
+        ("in one sentence, why are allies worried", "question"),  # brief, but about a topic
         ("how does the article end", "ending"),
         ("whats the last paragraph saying", "ending"),
         ("what is the intro about", "opening"),

@@ -22,7 +22,8 @@ _SUMMARY = re.compile(
     r"|^\W*((so|ok|okay)\W+)?what('s| is) (going on|happening)"
     r"( here| in (this|the) (article|story|piece|text))?\W*(basically)?\W*$"
     r"|\bexplain (it|this|that)?\s*(like i'?m \w+|simply|in simple (terms|words))"
-    r"|\beli5\b|\bshort version\b|\bin a nutshell\b",
+    r"|\beli5\b|\bshort version\b|\bin a nutshell\b|\bsum (it|this|that|the \w+) up\b"
+    r"|\b\w+[- ](sentence|line|paragraph) (version|summary|recap)\b",
     re.IGNORECASE,
 )
 # Questions about where the text ends or begins, not about a topic.
