@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from lemminflect import getAllLemmas
 
@@ -11,11 +12,13 @@ from rag.nlp.words import STOPWORDS
 _WORD = re.compile(r"\b[A-Za-z]+\b")
 
 
+@cache
 def _bare_forms() -> dict[str, str]:
     """The contractions of the stop-word list by their form without the apostrophe, where that
     form is no English word of its own ("dont", "whats", "hows"), so never "well", "ill",
     "its" or "were". lemminflect's lexicon says which forms are words: "hows" is only the
-    plural of "how", the contraction's own first word."""
+    plural of "how", the contraction's own first word. Built on first use: reading the
+    lexicon takes a third of a second."""
     table = {}
     for contraction in STOPWORDS:
         if "'" not in contraction:
@@ -27,16 +30,13 @@ def _bare_forms() -> dict[str, str]:
     return table
 
 
-_BARE = _bare_forms()
-
-
 def restore_apostrophes(text: str) -> str:
     """The text with the apostrophe put back in contractions typed without one, keeping the
     letters as typed ("Whats" -> "What's", "didnt" -> "didn't"); every other word unchanged."""
 
     def restore(m: re.Match) -> str:
         word = m.group()
-        contraction = _BARE.get(word.lower())
+        contraction = _bare_forms().get(word.lower())
         if contraction is None:
             return word
         at = contraction.index("'")
