@@ -32,3 +32,17 @@ def test_accented_words_are_read_whole() -> None:
     assert speller.correct("what is meant by détente?") == "what is meant by détente?"
     assert speller.correct("a cyber détnte") == "a cyber détente"
     assert speller.correct("the café near Zürich") == "the café near Zürich"
+
+
+def test_question_words_are_corrected_though_the_article_never_uses_them() -> None:
+    # The article has "with" and no "which": "wich" must not become "with".
+    speller = Speller([*ARTICLE, "with"])
+    assert speller.correct("wich allies are worried") == "which allies are worried"
+    assert speller.correct("thier worries") == "their worries"
+    assert speller.correct("becuase of what") == "because of what"
+
+
+def test_of_equally_close_spellings_the_one_that_sounds_like_the_typo_wins() -> None:
+    # "affectd" is one edit from both; only "affected" sounds like it.
+    speller = Speller(["affect", "affected"])
+    assert speller.correct("who is affectd") == "who is affected"

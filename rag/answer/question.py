@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rag.answer.headings import layout_intent
 from rag.errors import ReaderError
-from rag.nlp.contractions import restore_apostrophes
+from rag.nlp.contractions import restore_apostrophes, restore_dropped_g
 from rag.nlp.injection import instructs_the_assistant
 from rag.nlp.words import content_words, words
 
@@ -124,8 +124,9 @@ def clean(raw: str | bytes) -> str:
             f"The question is too long ({len(text):,} characters); "
             f"please ask in under {MAX_QUESTION_CHARS:,} characters."
         )
-    # Later stages read "whats" as "what's" ("whats five eyes" asks about a term).
-    return restore_apostrophes(text)
+    # Later stages read "whats" as "what's" ("whats five eyes" asks about a term) and
+    # "thinkin" as "thinking".
+    return restore_dropped_g(restore_apostrophes(text))
 
 
 def classify(text: str) -> Question:

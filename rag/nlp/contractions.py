@@ -1,4 +1,5 @@
-"""Apostrophes that readers leave out of English contractions: "whats" -> "what's"."""
+"""Letters and apostrophes that readers leave out of English words: "whats" -> "what's",
+"thinkin" -> "thinking"."""
 
 from __future__ import annotations
 
@@ -43,3 +44,21 @@ def restore_apostrophes(text: str) -> str:
         return word[:at] + "'" + word[at:]
 
     return _WORD.sub(restore, text)
+
+
+# A word ending in "in" that is no English word of its own, typed for its "-ing" form.
+_DROPPED_G = re.compile(r"\b[A-Za-z]{2,}[iI][nN]\b'?")
+
+
+def restore_dropped_g(text: str) -> str:
+    """The text with the g put back on "-in'" spellings of "-ing" forms ("thinkin",
+    "pullin'" -> "thinking", "pulling"), where lemminflect knows the "-ing" form and not the
+    typed word: "robin", "begin", "Putin" and "latin" stay."""
+
+    def restore(m: re.Match) -> str:
+        word = m.group().rstrip("'")
+        if getAllLemmas(word.lower()) or not getAllLemmas(word.lower() + "g"):
+            return m.group()
+        return word + ("G" if word.isupper() else "g")
+
+    return _DROPPED_G.sub(restore, text)

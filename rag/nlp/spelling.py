@@ -1,5 +1,7 @@
 """Typo correction against the words of the indexed articles and of general English (wordfreq's
-commonest words), with rapidfuzz's edit distance: "balence" -> "balance", "alies" -> "allies"."""
+commonest words), with rapidfuzz's edit distance: "balence" -> "balance", "alies" -> "allies".
+Of equally close spellings, the one that sounds like the typo wins (jellyfish's Metaphone):
+"wich" -> "which", not "with"."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import top_n_list, zipf_frequency
@@ -28,8 +31,11 @@ class Speller:
     """Corrects a reader's typos, preferring the articles' own words."""
 
     def __init__(self, corpus_words: Iterable[str]) -> None:
-        self.corpus = sorted({w.lower() for w in corpus_words if w.isalpha() and len(w) > 2})
-        self._corpus_set = frozenset(self.corpus)
+        self._corpus_set = frozenset(w.lower() for w in corpus_words if w.isalpha() and len(w) > 2)
+        # Question and chat words ("which", "their", "because") are typed in every question,
+        # whether or not the articles use them.
+        chat = {w for w in STOPWORDS if w.isalpha() and len(w) > 2}
+        self.corpus = sorted(self._corpus_set | chat)
 
     def correct(self, text: str) -> str:
         """The text with each misspelled word replaced by its nearest known spelling; a word
@@ -51,9 +57,14 @@ class Speller:
         limit = 1 if len(lower) < 7 else 2
         lists = [self.corpus] + ([_english()] if frequency < ENGLISH_TYPO_ZIPF else [])
         for candidates in lists:
-            found = process.extractOne(lower, candidates, scorer=OSA.distance, score_cutoff=limit)
+            found = process.extract(
+                lower, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
+            )
             if found:
-                return found[0]
+                closest = min(distance for _, distance, _ in found)
+                sound = jellyfish.metaphone(lower)
+                tied = [c for c, distance, _ in found if distance == closest]
+                return next((c for c in tied if jellyfish.metaphone(c) == sound), tied[0])
         return word
 
 
