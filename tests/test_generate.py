@@ -1,13 +1,19 @@
-"""Generation with the real packaged SmolLM2: what the model writes reaches the reader, checked."""
+"""Generation: what the model writes reaches the reader, checked (with the real packaged SmolLM2,
+and with a scripted model for what SmolLM2 does only now and then)."""
 
+import numpy as np
 import pytest
+from langchain_core.documents import Document
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
 from rag.answer.answerer import Answerer
+from rag.answer.generate import Generator
+from rag.answer.question import classify, clean
+from rag.answer.reply import Draft, Timings
 from rag.llm import make_chat_model
 from rag.settings import Settings
 from tests.conftest import SEED, TokenRecorder, written_by_the_model
-
-pytestmark = pytest.mark.slow
 
 # Questions the embedded model answers in its own words (eval/baseline/results.jsonl, mode
 # "generated"); its sentences then pass the verifier.
@@ -19,6 +25,7 @@ MODEL_ANSWERED = [
 ]
 
 
+@pytest.mark.slow
 def test_the_models_own_sentences_reach_the_reader_with_exact_citations(retriever) -> None:
     settings = Settings.from_env(env={}, seeds_dir=retriever.index.settings.seeds_dir)
     answerer = Answerer(settings, retriever, make_chat_model(settings))
@@ -49,3 +56,26 @@ def test_the_reader_reads_of_the_article_unless_the_article_speaks_of_passages()
     assert for_reader("The passage of the bill was delayed.", law) == (
         "The passage of the bill was delayed."
     )
+
+
+def test_a_last_sentence_cut_off_by_the_token_limit_never_reaches_the_reader() -> None:
+    passage = Document(
+        "Reports suggest that some longstanding allies are contemplating scaling back "
+        "intelligence sharing with Washington, citing worries about safeguarding foreign assets.",
+        metadata={"source": "a.txt", "start": 0, "end": 160},
+    )
+    written = (
+        "Some longstanding allies are contemplating scaling back intelligence sharing with "
+        "Washington. [1] Reports suggest that some longstanding allies are contemplating"
+    )
+    model = GenericFakeChatModel(messages=iter([AIMessage(written)]))
+    same = np.ones(4) / 2  # every text one unit vector: relevance and support are not at stake
+    generator = Generator(model, lambda texts: np.array([same for _ in texts]), 0.5)
+    q = classify(clean("what are allies thinking about doing"))
+    draft = Draft()
+    shown = list(generator.stream(q, [passage], same, draft, Timings()))
+    assert shown == draft.sentences
+    assert [s.split(" [")[0] for s in shown] == [
+        "Some longstanding allies are contemplating scaling back intelligence sharing with "
+        "Washington."
+    ]

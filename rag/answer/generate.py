@@ -37,6 +37,9 @@ _STOP = ["\n\n", "Question:", "<passages>"]
 # shown as "The article warns that ...".
 _PASSAGE = re.compile(r"\b(the|this|that|these|those) passages?\b", re.IGNORECASE)
 _PASSAGE_WORD = re.compile(r"\bpassages?\b", re.IGNORECASE)
+# How a finished sentence ends. What is left when the model stops without one was cut off by
+# the token limit ("...regarding Putin's intentions and past [1]") and reads as broken.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def _prompt(name: str) -> str:
@@ -96,7 +99,11 @@ class Generator:
                 if len(draft.sentences) >= TUNING.max_sentences:
                     buffer = ""  # enough said: stop the model early
                     break
-        yield from accept(split_claims(buffer, len(passages)))
+        rest = split_claims(buffer, len(passages))
+        if rest and not _SENTENCE_END.search(rest[-1].text):
+            log.info("unfinished sentence removed: %s", rest[-1].text)
+            rest = rest[:-1]
+        yield from accept(rest)
 
     def _accept(
         self,
