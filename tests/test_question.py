@@ -46,6 +46,10 @@ def test_length_limit_is_the_documented_one() -> None:
         ("What percentage of intelligence is shared?", "number"),
         ("Where is the alliance based?", "place"),
         ("Why are allies worried?", "any"),
+        ("which allies are mulling this and when r they deciding", "time"),
+        ("so when exactly did the pause start", "time"),
+        ("what are they doubtful about when it comes to putin", "any"),
+        ("what happens when trust is broken", "any"),
     ],
 )
 def test_answer_type(text: str, answer_type: str) -> None:

@@ -165,6 +165,11 @@ def _asks_for_names(text: str, tokens: list[str]) -> bool:
     )
 
 
+_AUXILIARIES = (
+    "is|are|was|were|will|would|did|do|does|has|have|had|can|could|should|shall|may|might|must|r"
+)
+
+
 def _answer_type(tokens: list[str], first: str) -> str:
     """What a satisfying answer must contain, judged from the question words."""
     joined = " ".join(tokens)
@@ -174,8 +179,13 @@ def _answer_type(tokens: list[str], first: str) -> str:
         joined,
     ):
         return "number"
+    # "When" asks for a time as the first or second word or before an auxiliary ("so when did
+    # it start", "…and when r they deciding"); before a subject it joins a clause ("what are
+    # they doubtful about when it comes to putin", "what happens when trust is broken").
     if re.search(
-        r"\b(when|what (year|date|day|month|time))\b|\bwhich (year|date|day|month)\b", joined
+        rf"^(\w+ )?when\b|\bwhen (\w+ly )?({_AUXILIARIES})\b|\bwhen$"
+        r"|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b",
+        joined,
     ):
         return "time"
     if re.search(
