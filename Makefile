@@ -47,6 +47,8 @@ eval: setup
 		--compare eval/baseline/readers_tune
 	$(BIN)/rag eval --dataset eval/readers_test.jsonl --out eval/runs/latest/readers_test \
 		--compare eval/baseline/readers_test
+	$(BIN)/rag eval --dataset eval/readers_fresh.jsonl --out eval/runs/latest/readers_fresh \
+		--compare eval/baseline/readers_fresh
 
 # Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
 fit-decision: setup
