@@ -19,6 +19,7 @@ from rag.answer.question import Question
 from rag.answer.reply import Draft, Timings
 from rag.answer.verify import Claim, check_support, split_claims, split_finished
 from rag.llm import stream_text
+from rag.nlp.sentences import ends_a_sentence
 from rag.nlp.words import content_stems
 from rag.tuning import TUNING
 
@@ -37,9 +38,6 @@ _STOP = ["\n\n", "Question:", "<passages>"]
 # shown as "The article warns that ...".
 _PASSAGE = re.compile(r"\b(the|this|that|these|those) passages?\b", re.IGNORECASE)
 _PASSAGE_WORD = re.compile(r"\bpassages?\b", re.IGNORECASE)
-# How a finished sentence ends. What is left when the model stops without one was cut off by
-# the token limit ("...regarding Putin's intentions and past [1]") and reads as broken.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def _prompt(name: str) -> str:
@@ -100,7 +98,9 @@ class Generator:
                     buffer = ""  # enough said: stop the model early
                     break
         rest = split_claims(buffer, len(passages))
-        if rest and not _SENTENCE_END.search(rest[-1].text):
+        # What is left when the model stops mid-sentence was cut off by the token limit
+        # ("...regarding Putin's intentions and past [1]") and reads as broken.
+        if rest and not ends_a_sentence(rest[-1].text):
             log.info("unfinished sentence removed: %s", rest[-1].text)
             rest = rest[:-1]
         yield from accept(rest)

@@ -11,6 +11,9 @@ ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr vs etc e.g i.e no gen gov sen r
 # A sentence ends at . ! or ? (plus closing quotes or brackets, and any citation markers such
 # as "[1]" or "[1, 2]" that belong to it) followed by whitespace.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*(?=\s)")
+# How a finished text ends: its last mark (an ellipsis too, where a writer stops on purpose)
+# and any closing quotes; checked on text whose citation markers are already removed.
+_FINISHED = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -37,6 +40,11 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
 def split_sentences(text: str) -> list[str]:
     """The sentences of a text, in order."""
     return [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+
+
+def ends_a_sentence(text: str) -> bool:
+    """True when text ends like a finished sentence, not cut off mid-clause."""
+    return bool(_FINISHED.search(text))
 
 
 def _is_abbreviation(text: str, sentence_start: int, period: int) -> bool:
