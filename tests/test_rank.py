@@ -1,9 +1,10 @@
-"""Ranking passages for the answer: the question's words in a passage, and quoted terms."""
+"""Ranking passages for the answer: the question's words in a passage, quoted terms, and which
+passages are quoted."""
 
 from langchain_core.documents import Document
 
 from rag.answer.question import classify
-from rag.answer.rank import quoted_terms, rank_passages
+from rag.answer.rank import quoted_terms, quotes, rank_passages
 from rag.answer.retrieve import Hit
 
 
@@ -30,3 +31,38 @@ def test_quoted_terms_are_found_and_apostrophes_are_not_quotes() -> None:
     assert quoted_terms("something “looms large”... what was it") == ["looms large"]
     assert quoted_terms("what's 'stance' mean there") == ["stance"]
     assert quoted_terms("what's the deal, isn't it") == []
+
+
+def _quoted(question: str, best: str, second: str) -> list[str]:
+    """The texts quoted when the second passage scores nearly as well as the best."""
+    docs = [
+        Document(page_content=t, metadata={"source": "a.txt", "start": i})
+        for i, t in enumerate((best, second))
+    ]
+    return [p.page_content for p in quotes([(docs[0], 1.0), (docs[1], 0.99)], classify(question))]
+
+
+def test_a_second_passage_that_adds_nothing_the_question_asks_is_not_quoted() -> None:
+    worries = "Some nurses are thinking of quitting, citing worries about pay and long shifts."
+    echo = "As nurses weigh their options, questions about the hospital remain."
+    assert _quoted("why are nurses thinking of quitting", worries, echo) == [worries]
+
+
+def test_a_second_passage_is_quoted_when_it_holds_question_words_the_best_lacks() -> None:
+    pay = "Nurses say their pay has not risen in years."
+    shifts = "Doctors complain that their shifts keep getting longer."
+    assert _quoted("what do nurses and doctors complain about", pay, shifts) == [pay, shifts]
+
+
+def test_a_second_passage_with_new_names_is_quoted_for_a_which_question() -> None:
+    talks = "Several unions are thinking of leaving the federation."
+    named = "The talks involve Unite, Unison and the GMB."
+    assert _quoted("which unions are thinking of leaving", talks, named) == [talks, named]
+
+
+def test_both_passages_are_quoted_for_a_question_that_asks_two_things() -> None:
+    # The second passage holds no question word the first lacks, but may hold the other part.
+    say = "Nurses say the strike talks have stalled."
+    pause = "Reports of a pause in the strike have fuelled talk of a deal."
+    asked = "what changed in the strike, and what do the nurses say about it"
+    assert _quoted(asked, say, pause) == [say, pause]

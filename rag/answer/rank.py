@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from langchain_core.documents import Document
 
 from rag.answer.answer_type import answers_type
+from rag.answer.parts import two_parts
 from rag.answer.question import Question
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
@@ -29,7 +30,7 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
     when the question asks 'which' or 'who'."""
     asked = list(dict.fromkeys(content_words(q.text)))
     asked_words = set(asked)
-    wants_names = q.answer_type == "person" or "which" in words(q.text)[:3]
+    wants_names = _wants_names(q)
     own = own if own is not None else [h.dense for h in hits]
     quoted = [t.lower() for t in quoted_terms(q.text)]
     ranked = []
@@ -60,8 +61,24 @@ def context_passages(ranked: Ranked) -> list[Document]:
     return [p for p, score in ranked if score >= best - TUNING.context_margin]
 
 
-def quotes(ranked: Ranked) -> list[Document]:
-    """The best passage, and the next one too when it scores nearly as well, in article order."""
-    top = ranked[0][1]
-    chosen = [p for p, score in ranked[: TUNING.max_quotes] if score >= top * TUNING.quote_margin]
+def quotes(ranked: Ranked, q: Question) -> list[Document]:
+    """The best passage, and the next one too when it scores nearly as well and adds to it:
+    question words the best one lacks, names it lacks for a question that asks for names, or
+    the other part of a question that asks two things. In article order."""
+    top, best = ranked[0][1], ranked[0][0]
+    asked = list(dict.fromkeys(content_words(q.text)))
+    have = set(found_in(best.page_content, asked))
+    named = names(best.page_content)
+    chosen = [best]
+    for p, score in ranked[1 : TUNING.max_quotes]:
+        if score < top * TUNING.quote_margin:
+            break
+        adds_words = bool(set(found_in(p.page_content, asked)) - have)
+        adds_names = _wants_names(q) and bool(names(p.page_content) - named - set(asked))
+        if adds_words or adds_names or two_parts(q.text) is not None:
+            chosen.append(p)
     return sorted(chosen, key=lambda p: (p.metadata["source"], int(p.metadata["start"])))
+
+
+def _wants_names(q: Question) -> bool:
+    return q.answer_type in ("person", "place") or "which" in words(q.text)[:3]
