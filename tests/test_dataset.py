@@ -28,7 +28,9 @@ def _item(i: str, **changes) -> dict:
     return {**item, **changes}
 
 
-@pytest.mark.parametrize("name", ["qa", "readers_tune", "readers_test", "readers_fresh", "heldout"])
+@pytest.mark.parametrize(
+    "name", ["qa", "readers_tune", "readers_test", "readers_fresh", "readers_fresh2", "heldout"]
+)
 def test_the_committed_test_sets_have_no_problems(name: str) -> None:
     count, problems = check_dataset(PROJECT_ROOT / "eval" / f"{name}.jsonl", read_sources(SEEDS))
     assert count > 30 and problems == []
@@ -40,6 +42,9 @@ def test_the_committed_test_sets_have_no_problems(name: str) -> None:
         ("readers_tune", "readers_test"),
         ("readers_tune", "readers_fresh"),
         ("readers_fresh", "readers_test"),
+        ("readers_tune", "readers_fresh2"),
+        ("readers_fresh", "readers_fresh2"),
+        ("readers_fresh2", "readers_test"),
     ],
 )
 def test_no_tuning_question_is_a_near_copy_of_a_frozen_one(one: str, other: str) -> None:
