@@ -39,16 +39,16 @@ test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # The hand-written set with the tutorial baseline, then the readers' tuning part (the decision
-# is fitted on it) and the frozen test part (never tuned on), each with its own report and
-# compared with the committed run of the same set.
+# is fitted on it), the frozen test part and the fresh set (never tuned on), each with its own
+# report and compared with the committed run of the same set.
 eval: setup
 	$(BIN)/rag eval --baseline --out eval/runs/latest --compare eval/baseline
 	$(BIN)/rag eval --dataset eval/readers_tune.jsonl --out eval/runs/latest/readers_tune \
 		--compare eval/baseline/readers_tune
 	$(BIN)/rag eval --dataset eval/readers_test.jsonl --out eval/runs/latest/readers_test \
 		--compare eval/baseline/readers_test
-	$(BIN)/rag eval --dataset eval/readers_fresh.jsonl --out eval/runs/latest/readers_fresh \
-		--compare eval/baseline/readers_fresh
+	$(BIN)/rag eval --dataset eval/readers_fresh2.jsonl --out eval/runs/latest/readers_fresh2 \
+		--compare eval/baseline/readers_fresh2
 
 # Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
 fit-decision: setup

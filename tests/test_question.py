@@ -2,7 +2,13 @@
 
 import pytest
 
-from rag.answer.question import MAX_QUESTION_CHARS, QuestionError, classify, clean
+from rag.answer.question import (
+    MAX_QUESTION_CHARS,
+    QuestionError,
+    classify,
+    clean,
+    refers_back,
+)
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01"])
@@ -145,3 +151,15 @@ def test_contractions_typed_without_apostrophes_are_read_as_contractions(
 def test_a_question_with_nothing_of_its_own_leans_on_the_conversation() -> None:
     assert classify("why?").follow_up and classify("how so").follow_up
     assert not classify("Which allies are rethinking intelligence sharing?").follow_up
+
+
+@pytest.mark.parametrize(
+    "text", ["why did they do that", "any catch?", "which ones", "and the experts?"]
+)
+def test_a_pronoun_or_next_to_nothing_of_its_own_refers_back(text: str) -> None:
+    assert refers_back(text)
+
+
+@pytest.mark.parametrize("text", ["And why is the sky blue?", "and whats the weather in london"])
+def test_a_question_readable_alone_does_not_refer_back_despite_its_and(text: str) -> None:
+    assert classify(text).follow_up and not refers_back(text)

@@ -78,3 +78,22 @@ def test_an_event_taken_as_done_that_the_article_reports_only_as_possible_is_fla
     # National Security Council emphasized ... the Five Eyes alliance."
     said = "why did the white house spokesperson bring up the five eyes"
     assert _signals(make_answerer, said).hedged_premise == 0
+
+
+def test_the_words_of_an_event_taken_as_done_that_the_passage_lacks_are_measured(
+    make_answerer,
+) -> None:
+    # Nobody leaks anything in the article; "...recent policy shifts by the Trump
+    # administration in cybersecurity have raised eyebrows among experts" is reported.
+    assert _signals(make_answerer, "why did trump leak their names").unreported_event > 0.5
+    reported = "why have the cybersecurity policy shifts raised eyebrows"
+    assert _signals(make_answerer, reported).unreported_event == 0
+    # Not taken as done: nothing to check.
+    assert _signals(make_answerer, "why would trump leak their names").unreported_event == 0
+
+
+def test_a_question_that_can_be_read_alone_does_not_lean_on_history(make_answerer) -> None:
+    off = _signals(make_answerer, "And why is the sky blue?", HISTORY)
+    assert off.follow_up == 0 and off.follow_up_similarity == 0
+    leaning = _signals(make_answerer, "and the experts?", HISTORY)
+    assert leaning.follow_up == 1 and leaning.follow_up_similarity > 0

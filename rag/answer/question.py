@@ -211,3 +211,11 @@ def _is_follow_up(tokens: list[str]) -> bool:
     if len(content_words(" ".join(tokens))) <= 1:
         return True  # "why?", "how so", "who else": nothing of its own to search for
     return len(tokens) <= 12 and any(t in _FOLLOW_UP for t in tokens)
+
+
+def refers_back(text: str) -> bool:
+    """A pronoun ("why did they do that") or next to nothing of its own ("why?", "any catch?",
+    "who else"): the question cannot be read without the turn before. "And why is the sky
+    blue?" leans on nothing but its "and"."""
+    tokens = words(text)
+    return len(content_words(text)) <= 1 or any(t in _FOLLOW_UP for t in tokens)

@@ -10,7 +10,7 @@ import re
 from dataclasses import astuple, dataclass, fields
 
 from rag.answer.answer_type import answers_type, names_none_of_kind
-from rag.answer.question import Question
+from rag.answer.question import Question, refers_back
 from rag.answer.retrieve import Hit
 from rag.nlp.names import names
 from rag.nlp.sentences import sentence_spans
@@ -40,7 +40,8 @@ _OPINION = re.compile(
 # A question that takes an event as done: "why did Israel stop sharing?", "has Israel already
 # cut them off?".
 _PRESUPPOSED = re.compile(
-    r"\b(why|y|how come)\s+(did|has|have|had)\b|\b(has|have|did)\b.{0,40}\balready\b",
+    r"\b(why|y|how come)\s+(did|has|have|had)\b|\b(has|have|did)\b.{0,40}\balready\b"
+    r"|\bwhen (did|was|were)\b",
     re.IGNORECASE,
 )
 # General-English hedges: how a report marks a thing as possible, planned or rumoured rather
@@ -84,6 +85,10 @@ class Signals:
     # 1 when the question takes an event as done ("why did...", "...already") and the sentence
     # of the closest passage that holds most of its words reports only a possibility.
     hedged_premise: float
+    # For a question that takes an event as done, the share of its words other than names
+    # that the best passage lacks: "why did trump leak their names" over a passage where
+    # nobody leaks anything (0 for other questions).
+    unreported_event: float
     # 1 when the question asks for an opinion, a prediction or advice.
     opinion: float
     # 1 when the question leans on earlier turns and there are some.
@@ -114,11 +119,18 @@ def measure(
             unknown_named.append(place)
     best = max(hits, key=lambda h: h.dense, default=None)
     found = found_in(best.passage.page_content, asked) if best is not None else []
+    # Only a question that cannot be read alone leans on the turns before ("and why is the
+    # sky blue?" has an "and" but nothing to lean on).
+    leans = follow_up and refers_back(q.text)
+    presupposes = bool(_PRESUPPOSED.search(q.text))
+    named_words = {w.lower() for name in names(q.text) for w in name.split()}
+    event = [w for w in asked if w.lower() not in named_words]
+    event_found = found_in(best.passage.page_content, event) if best is not None else []
     query_texts = [h.passage.page_content for h in query_hits]
     type_missing = q.answer_type != "any" and not any(answers_type(q, t) for t in query_texts)
     signals = Signals(
         similarity=max((h.dense for h in hits), default=0.0),
-        follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * follow_up,
+        follow_up_similarity=max((h.dense for h in query_hits), default=0.0) * leans,
         passage_coverage=len(found) / len(asked) if asked else 0.0,
         weighted_coverage=weighted_share(found, asked),
         known_share=1 - len(unknown) / len(asked) if asked else 1.0,
@@ -129,11 +141,12 @@ def measure(
         unnamed_kind=float(names_none_of_kind(q.text, query_texts)),
         hedged_premise=float(
             best is not None
-            and bool(_PRESUPPOSED.search(q.text))
+            and presupposes
             and bool(_HEDGE.search(closest_sentence(best.passage.page_content, asked)))
         ),
+        unreported_event=1 - len(event_found) / len(event) if presupposes and event else 0.0,
         opinion=float(bool(_OPINION.search(q.text))),
-        follow_up=float(follow_up),
+        follow_up=float(leans),
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
