@@ -46,7 +46,13 @@ def test_a_small_count_points_and_a_figure_is_checked(make_answerer) -> None:
 
 
 def test_opinions_and_predictions_are_flagged(make_answerer) -> None:
-    for text in ("should the allies stop sharing", "do u think putin can be trusted"):
+    for text in (
+        "should the allies stop sharing",
+        "do u think putin can be trusted",
+        "would u trust putin",
+        "if u were running israeli intel would u keep sharing",
+        "your honest take, is trump right",
+    ):
         assert _signals(make_answerer, text).opinion == 1
     assert _signals(make_answerer, ALLIES).opinion == 0
 

@@ -31,7 +31,8 @@ _OPINION = re.compile(
     r"|\b(is|are|was|were)\b.{0,40}\b(right|wrong|good|bad|fair|smart|wise|worth|dangerous|"
     r"a (good|bad|smart) (idea|thing|move))\b"
     r"|\b(do|does|did) (you|u|ya) (think|believe|reckon|agree|trust)\b"
-    r"|\b(your|ur) (view|opinion|take|thoughts)\b|\bin your opinion\b"
+    r"|\bwould (you|u|ya)\b|\bif (you|u|ya) (were|was)\b"
+    r"|\b(your|ur)( honest| own)? (view|opinion|take|thoughts)\b|\bin your opinion\b"
     r"|\b(predict\w*|forecast\w*|likely|probably|advice|advise|recommend\w*)\b"
     r"|\bwho('s| is) (right|wrong|to blame)\b",
     re.IGNORECASE,
