@@ -208,9 +208,9 @@ def _is_follow_up(tokens: list[str]) -> bool:
         "how about",
     ):
         return True
-    if len(content_words(" ".join(tokens))) <= 1:
-        return True  # "why?", "how so", "who else": nothing of its own to search for
-    return len(tokens) <= 12 and any(t in _FOLLOW_UP for t in tokens)
+    # A pronoun far into a long question seldom points back; "why?" or "how so" always does.
+    text = " ".join(tokens)
+    return refers_back(text) and (len(tokens) <= 12 or len(content_words(text)) <= 1)
 
 
 def refers_back(text: str) -> bool:

@@ -124,9 +124,6 @@ def measure(
     # sky blue?" has an "and" but nothing to lean on).
     leans = follow_up and refers_back(q.text)
     presupposes = bool(_PRESUPPOSED.search(q.text))
-    named_words = {w.lower() for name in names(q.text) for w in name.split()}
-    event = [w for w in asked if w.lower() not in named_words]
-    event_found = found_in(best.passage.page_content, event) if best is not None else []
     query_texts = [h.passage.page_content for h in query_hits]
     type_missing = q.answer_type != "any" and not any(answers_type(q, t) for t in query_texts)
     signals = Signals(
@@ -145,12 +142,22 @@ def measure(
             and presupposes
             and bool(_HEDGE.search(closest_sentence(best.passage.page_content, asked)))
         ),
-        unreported_event=1 - len(event_found) / len(event) if presupposes and event else 0.0,
+        unreported_event=_unreported_share(q.text, asked, best) if presupposes else 0.0,
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(leans),
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
+
+
+def _unreported_share(question: str, asked: list[str], best: Hit | None) -> float:
+    """The share of the question's words other than names that the best passage lacks."""
+    named_words = {w.lower() for name in names(question) for w in name.split()}
+    event = [w for w in asked if w.lower() not in named_words]
+    if not event:
+        return 0.0
+    found = found_in(best.passage.page_content, event) if best is not None else []
+    return 1 - len(found) / len(event)
 
 
 def closest_sentence(text: str, asked: list[str]) -> str:
