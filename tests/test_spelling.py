@@ -46,3 +46,10 @@ def test_of_equally_close_spellings_the_one_that_sounds_like_the_typo_wins() -> 
     # "affectd" is one edit from both; only "affected" sounds like it.
     speller = Speller(["affect", "affected"])
     assert speller.correct("who is affectd") == "who is affected"
+
+
+def test_a_negation_keeps_its_n() -> None:
+    # "wasn" and "shouldn" are one edit from "was" and "should": "was't" would lose the "not".
+    speller = Speller(ARTICLE)
+    for text in ("wasn't there a section", "why shouldn’t the us", "who weren't happy"):
+        assert speller.correct(text) == text

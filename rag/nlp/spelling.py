@@ -25,6 +25,9 @@ ENGLISH_TYPO_ZIPF = 1.5
 ENGLISH_WORDS = 30_000  # the commonest English words that a typo may be corrected to
 # Letters of any script: split at "é", "détente" would lose its "tente" to "tent".
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
+# The "n't" after "wasn", "shouldn": the stem of a negation, never a typo ("wasn" is one edit
+# from "was", and correcting it would turn "wasn't" into "was't").
+_NEGATION = re.compile(r"['’]t\b")
 
 
 class Speller:
@@ -41,8 +44,12 @@ class Speller:
         """The text with each misspelled word replaced by its nearest known spelling; a word
         capitalized mid-sentence is a name the reader meant, and is left alone."""
         return _TOKEN.sub(
-            lambda m: self._word(
-                m.group(), m.group()[0].isupper() and not sentence_initial(text, m.start())
+            lambda m: (
+                m.group()
+                if _NEGATION.match(text, m.end())
+                else self._word(
+                    m.group(), m.group()[0].isupper() and not sentence_initial(text, m.start())
+                )
             ),
             text,
         )
