@@ -164,7 +164,7 @@ class Answerer:
                     yield Event("sentence", sentence)
                 if not draft.sentences:
                     mode = "quoted"
-                    for passage in quotes(ranked, seen.q):
+                    for passage in quotes(ranked, seen.read_as):
                         span = answer_span(
                             seen.read_as,
                             passage.page_content,
