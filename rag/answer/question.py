@@ -208,9 +208,11 @@ def _is_follow_up(tokens: list[str]) -> bool:
         "how about",
     ):
         return True
-    # A pronoun far into a long question seldom points back; "why?" or "how so" always does.
     text = " ".join(tokens)
-    return refers_back(text) and (len(tokens) <= 12 or len(content_words(text)) <= 1)
+    if len(content_words(text)) <= 1:
+        return True  # "why?", "how so", "who else": nothing of its own to search for
+    # A pronoun far into a long question seldom points back.
+    return len(tokens) <= 12 and refers_back(text)
 
 
 def refers_back(text: str) -> bool:

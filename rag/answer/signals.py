@@ -113,7 +113,8 @@ def measure(
     """The signals for a question, and the names and numbers in it the article never uses."""
     asked = [w for w in dict.fromkeys(content_words(q.text)) if not is_function_word_typo(w)]
     unknown = [w for w in asked if not vocabulary.knows(w)]
-    specific = names(q.text) | (numbers(q.text) - POINTING_NUMBERS)
+    named = names(q.text)
+    specific = named | (numbers(q.text) - POINTING_NUMBERS)
     unknown_named = [w for w in unknown if w in specific]
     for place in places(q.text):  # typed in any case: "germany", "south korea"
         if not all(vocabulary.knows(w) for w in place.split()):
@@ -142,7 +143,7 @@ def measure(
             and presupposes
             and bool(_HEDGE.search(closest_sentence(best.passage.page_content, asked)))
         ),
-        unreported_event=_unreported_share(q.text, asked, best) if presupposes else 0.0,
+        unreported_event=_unreported_share(asked, named, found) if presupposes else 0.0,
         opinion=float(bool(_OPINION.search(q.text))),
         follow_up=float(leans),
         own_words=min(len(asked), 5) / 5,
@@ -150,14 +151,14 @@ def measure(
     return signals, list(dict.fromkeys(unknown_named))
 
 
-def _unreported_share(question: str, asked: list[str], best: Hit | None) -> float:
-    """The share of the question's words other than names that the best passage lacks."""
-    named_words = {w.lower() for name in names(question) for w in name.split()}
+def _unreported_share(asked: list[str], named: set[str], found: list[str]) -> float:
+    """The share of the question's words other than its names that the best passage lacks
+    (`found`: the asked words it holds)."""
+    named_words = {w.lower() for name in named for w in name.split()}
     event = [w for w in asked if w.lower() not in named_words]
     if not event:
         return 0.0
-    found = found_in(best.passage.page_content, event) if best is not None else []
-    return 1 - len(found) / len(event)
+    return 1 - sum(w in found for w in event) / len(event)
 
 
 def closest_sentence(text: str, asked: list[str]) -> str:
