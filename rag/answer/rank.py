@@ -27,7 +27,7 @@ def rank_passages(q: Question, hits: list[Hit], own: Sequence[float] | None = No
     answer asked for. Score: retrieval similarity (for a follow-up, averaged with `own`, the
     similarity to the new question alone), plus the share of the question's own words the
     passage contains (each weighted by how rare it is in English), plus a little per new name
-    when the question asks 'which' or 'who'."""
+    when the question asks 'which', 'who' or 'where'."""
     asked = list(dict.fromkeys(content_words(q.text)))
     asked_words = set(asked)
     wants_names = _wants_names(q)
