@@ -47,8 +47,8 @@ eval: setup
 		--compare eval/baseline/readers_tune
 	$(BIN)/rag eval --dataset eval/readers_test.jsonl --out eval/runs/latest/readers_test \
 		--compare eval/baseline/readers_test
-	$(BIN)/rag eval --dataset eval/readers_fresh2.jsonl --out eval/runs/latest/readers_fresh2 \
-		--compare eval/baseline/readers_fresh2
+	$(BIN)/rag eval --dataset eval/readers_fresh3.jsonl --out eval/runs/latest/readers_fresh3 \
+		--compare eval/baseline/readers_fresh3
 
 # Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
 fit-decision: setup
