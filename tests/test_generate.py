@@ -79,3 +79,25 @@ def test_a_last_sentence_cut_off_by_the_token_limit_never_reaches_the_reader() -
         "Some longstanding allies are contemplating scaling back intelligence sharing with "
         "Washington."
     ]
+
+
+def test_a_copy_of_a_whole_passage_is_left_to_the_quote_that_cuts_it() -> None:
+    text = (
+        "Reports suggest that some longstanding allies are contemplating scaling back "
+        "intelligence sharing with Washington, citing worries about safeguarding foreign assets."
+    )
+    passage = Document(text, metadata={"source": "a.txt", "start": 0, "end": len(text)})
+    same = np.ones(4) / 2
+    q = classify(clean("why are allies thinking of scaling back"))
+    for written, kept in [
+        (f"{text} [1]", []),  # only copied: the quoted answer extracts the reason instead
+        (
+            "Allies are contemplating scaling back intelligence sharing with Washington. [1]",
+            ["Allies are contemplating scaling back intelligence sharing with Washington."],
+        ),
+    ]:
+        model = GenericFakeChatModel(messages=iter([AIMessage(written)]))
+        generator = Generator(model, lambda texts: np.array([same for _ in texts]), 0.5)
+        draft = Draft()
+        shown = list(generator.stream(q, [passage], same, draft, Timings()))
+        assert [s.split(" [")[0] for s in shown] == kept

@@ -20,7 +20,7 @@ from rag.answer.reply import Draft, Timings
 from rag.answer.verify import Claim, check_support, split_claims, split_finished
 from rag.llm import stream_text
 from rag.nlp.sentences import ends_a_sentence
-from rag.nlp.words import content_stems
+from rag.nlp.words import content_stems, words
 from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,11 @@ class Generator:
             if float(s_vector @ q_vector) < TUNING.min_sentence_relevance:
                 return None
             for passage, p_vector in zip(candidates, p_vectors, strict=True):
+                if words(claim.text) == words(passage.page_content):
+                    # The model only copied the passage: the quoted answer cuts out the part
+                    # that answers.
+                    log.info("copy of a whole passage removed: %s", claim.text)
+                    return None
                 if self._supports(claim.text, passage, q, float(s_vector @ p_vector)):
                     if passage not in cited:
                         log.info("citation set to the supporting passage: %s", claim.text)
