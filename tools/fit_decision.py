@@ -39,12 +39,6 @@ SMOOTH = 5
 # threshold of a flat trade-off curve moved from 0.51 to 0.43 when one item left the fitted
 # set; averaged over 20 it stays within 0.50-0.54 whichever drawings are used.
 REPEATS = 20
-# A right answer is what the threshold maximizes: declining a not-answerable item is right, and
-# answering an answerable one is right only when the pipeline's answer to it is. Until
-# 2026-11-29 that was one constant (the share of answered answerable items answered right,
-# 0.74); with it the refit on 430 items chose 0.40, which answered 14% more of the answerable
-# tuning items and got only a fifth of them right, at the cost of 13% of the not-answerable
-# ones (tuning part 66.3% -> 62.0% correct). The items answered last are the hardest.
 
 
 def measure_items(
@@ -148,6 +142,12 @@ def _mean_rates(runs: list[np.ndarray], y: np.ndarray, right: np.ndarray, thresh
     return {k: round(float(np.mean([r[k] for r in rates])), 4) for k in rates[0]}
 
 
+# A right answer is what the threshold maximizes: declining a not-answerable item is right, and
+# answering an answerable one is right only when the pipeline's answer to it is. Until
+# 2026-11-29 that was one constant (the share of answered answerable items answered right,
+# 0.74); with it the refit on 430 items chose 0.40, which answered 14% more of the answerable
+# tuning items and got only a fifth of them right, at the cost of 13% of the not-answerable
+# ones (tuning part 66.3% -> 62.0% correct). The items answered last are the hardest.
 def _rates(probs: np.ndarray, y: np.ndarray, right: np.ndarray, threshold: float) -> dict:
     answered = probs >= threshold
     correct = np.where(y == 1, answered & right, ~answered)

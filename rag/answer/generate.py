@@ -125,17 +125,17 @@ class Generator:
         cited = [passages[n - 1] for n in claim.cited]
         candidates = [p for p in cited if p in preferred] + [p for p in preferred if p not in cited]
         candidates = [p for p in candidates if self._supports(claim.text, p, q, None)]
+        said = words(claim.text)
+        if any(said == words(p.page_content) for p in candidates):
+            # The model only copied a passage: the quoted answer cuts out the part that answers.
+            log.info("copy of a whole passage removed: %s", claim.text)
+            return None
         if candidates:
             vectors = self.embed([claim.text] + [p.page_content for p in candidates])
             s_vector, p_vectors = vectors[0], vectors[1:]
             if float(s_vector @ q_vector) < TUNING.min_sentence_relevance:
                 return None
             for passage, p_vector in zip(candidates, p_vectors, strict=True):
-                if words(claim.text) == words(passage.page_content):
-                    # The model only copied the passage: the quoted answer cuts out the part
-                    # that answers.
-                    log.info("copy of a whole passage removed: %s", claim.text)
-                    return None
                 if self._supports(claim.text, passage, q, float(s_vector @ p_vector)):
                     if passage not in cited:
                         log.info("citation set to the supporting passage: %s", claim.text)
