@@ -124,6 +124,8 @@ def test_questions_about_the_names_in_the_article(text: str, intent: str) -> Non
         ("in one sentence, why are allies worried", "question"),  # brief, but about a topic
         ("how does the article end", "ending"),
         ("whats the last paragraph saying", "ending"),
+        ("what do the closing lines say", "ending"),
+        ("has a final decision been made", "question"),  # 'final' of something else
         ("what is the intro about", "opening"),
         ("when did the pause end", "question"),  # 'end' of something else
     ],

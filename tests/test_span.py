@@ -58,6 +58,14 @@ def test_a_list_is_kept_whole_with_its_head_when_the_question_matches_its_last_i
     assert _span("what about shared planning?", VALUES) == VALUES
 
 
+def test_a_middle_item_of_a_list_keeps_the_list_from_its_head() -> None:
+    # Not "…Iceland, and members of the Nordic Council…", which starts inside the list.
+    assert _span("and iceland?", TRADE) == (
+        "The summit brought together several neighbours, including Norway, Iceland, and members "
+        "of the Nordic Council…"
+    )
+
+
 def test_a_clause_that_only_restates_the_question_takes_its_neighbour() -> None:
     text = "In response to the flooding, the mayor announced a new pumping station."
     assert _span("how did they respond to the flooding?", text) == text

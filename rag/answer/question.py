@@ -31,7 +31,7 @@ _TEXT = r"(it|the (article|story|piece|text|report)|this (article|story|piece))"
 _ENDING = re.compile(
     rf"\bhow does {_TEXT} (end|finish|wrap up|conclude)\b|\b(the )?(ending|conclusion)\b"
     r"|\b(end|close) of (the|this) (article|story|piece|text)\b"
-    r"|\blast (paragraph|part|bit|line|section|sentence)\b",
+    r"|\b(last|final|closing|concluding) (paragraphs?|part|bit|lines?|section|sentences?)\b",
     re.IGNORECASE,
 )
 _OPENING = re.compile(

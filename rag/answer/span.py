@@ -258,12 +258,24 @@ def _widen(q: Question, sentence: list[Clause], first: int, last: int) -> tuple[
 
 
 def _list_start(sentence: list[Clause], j: int) -> int:
-    """The first clause of a list that clause j continues ("..., transparency, and trust")."""
-    if not _LIST_GOES_ON.match(sentence[j].text.strip()):
+    """The clause that opens the list clause j is in, with the list's head: "..., transparency,
+    and trust" and "including Norway, Iceland, and members of..." for its middle item."""
+    continues = _LIST_GOES_ON.match(sentence[j].text.strip())
+    inside = (
+        _is_list_item(sentence[j])
+        and j + 1 < len(sentence)
+        and _LIST_GOES_ON.match(sentence[j + 1].text.strip())
+    )
+    if not (continues or inside):
         return j
-    while j > 0 and len(words(sentence[j - 1].text)) <= 3:
+    while j > 0 and _is_list_item(sentence[j - 1]):
         j -= 1
     return max(j - 1, 0)
+
+
+def _is_list_item(clause: Clause) -> bool:
+    """A clause short enough to be one item of a list ("Iceland", "including Norway")."""
+    return len(words(clause.text)) <= 3
 
 
 def _list_end(sentence: list[Clause], j: int) -> int:
