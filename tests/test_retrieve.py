@@ -31,3 +31,10 @@ def test_evidence_passage_is_retrieved(retriever, question: str, expected: str) 
     hits = retriever.search(question, 4)
     assert any(expected in h.passage.page_content for h in hits)
     assert all(-1 <= h.dense <= 1 for h in hits)
+
+
+def test_the_headline_and_headings_are_words_the_article_uses(retriever) -> None:
+    # "Rethink" and "Frontier" appear only in the headline and a section heading.
+    assert retriever.vocabulary.knows("rethinking") and retriever.vocabulary.knows("frontier")
+    assert retriever.speller.correct("reasurances") == "reassurances"
+    assert not retriever.vocabulary.knows("guitar")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.ingest.documents import retrieval_texts
+from rag.ingest.documents import heading_texts, retrieval_texts
 from rag.ingest.index import PassageIndex
 from rag.nlp.initialisms import Initialisms
 from rag.nlp.injection import addresses_the_model
@@ -92,8 +92,11 @@ class Retriever:
         self.passages = [p for p in stored if p.id not in planted]
         self._by_id = {p.id: i for i, p in enumerate(self.passages)}
         self.bm25 = BM25([content_stems(t) for t in retrieval_texts(self.passages)])
-        self.vocabulary = Vocabulary(self.bm25.postings)
-        self.speller = Speller(w for p in self.passages for w in words(p.page_content))
+        # The headline and section headings are the article's words too: a reader who asks
+        # "why are allies rethinking" echoes the headline's "Rethink".
+        texts = [p.page_content for p in self.passages] + heading_texts(self.passages)
+        self.vocabulary = Vocabulary({s for t in texts for s in content_stems(t)})
+        self.speller = Speller(w for t in texts for w in words(t))
         self.initialisms = Initialisms(p.page_content for p in self.passages)
 
     def embed(self, text: str) -> np.ndarray:
