@@ -399,3 +399,15 @@ def test_what_a_model_writes_past_a_stop_sequence_is_not_part_of_the_answer(
     answer = make_answerer(runs_on).ask("Who defends Trump's diplomatic overtures?")
     assert answer.mode == "generated"
     assert answer.answer == f"{DEFENDERS}. [1]"
+
+
+def test_a_follow_up_with_no_words_of_its_own_is_answered_from_the_conversations_topic(
+    make_answerer,
+) -> None:
+    history = [
+        {"role": "user", "content": "whats the cyber détente thing"},
+        {"role": "assistant", "content": "A cyber détente between Washington and Moscow."},
+    ]
+    answer = make_answerer(lambda p: "NOT IN ARTICLE").ask("any catch?", history)
+    assert not answer.abstained
+    assert any("misplaced trust" in c.text for c in answer.citations), answer.answer

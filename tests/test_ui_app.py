@@ -63,10 +63,10 @@ def test_failures_become_polite_messages_and_the_next_question_works(make_answer
     def broken(*args: object) -> None:
         raise KeyError("internal detail")
 
-    answerer._own_similarity = broken  # a bug inside the pipeline, not in the model
+    answerer._search = broken  # a bug inside the pipeline, not in the model
     chat, _ = _run(answerer, QUESTION)[-1]
     assert chat[-1]["content"] == "Sorry, something went wrong on our side. Please try again."
-    del answerer._own_similarity
+    del answerer._search
 
     chat, _ = _run(answerer, "x" * 50_000)[-1]
     assert "too long" in chat[-1]["content"]

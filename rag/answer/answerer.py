@@ -149,8 +149,7 @@ class Answerer:
             for passage, found in groups[: TUNING.max_name_passages]:
                 yield from _shown(draft.add(", ".join(found), [passage]))
         elif decision.answer:
-            own = self._own_similarity(seen)
-            ranked = rank_passages(seen.q, hits, own)
+            ranked = rank_passages(seen.q, hits)
             if not ranked:
                 reason = "no_answer_type" if q.answer_type != "any" else "low_relevance"
                 decision = GateDecision(False, reason, "no passage answers it")
@@ -303,13 +302,6 @@ class Answerer:
             return vector, own_hits, own_hits
         query_vector = self.retriever.embed(query)
         return vector, own_hits, self.retriever.search(query, self.settings.top_k, query_vector)
-
-    def _own_similarity(self, seen: Assessment) -> np.ndarray | None:
-        """For a follow-up with words of its own, each passage's similarity to the new question
-        alone ("why do they say that?" has none, and its own vector would only add noise)."""
-        if seen.query == seen.q.text or continues_previous(seen.q, seen.query):
-            return None
-        return self._embed([h.passage.page_content for h in seen.hits]) @ seen.vector
 
     def _body(self, hits: list[Hit]) -> list:
         return body_passages(self.retriever.passages, hits[0].passage.metadata["source"])
