@@ -283,7 +283,7 @@ def _list_end(sentence: list[Clause], j: int) -> int:
     while j + 1 < len(sentence) and (
         _LIST_GOES_ON.match(sentence[j + 1].text.strip())
         or sentence[j + 1].named
-        and len(words(sentence[j + 1].text)) <= 3
+        and _is_list_item(sentence[j + 1])
     ):
         j += 1
     return j
