@@ -126,6 +126,10 @@ def test_questions_about_the_names_in_the_article(text: str, intent: str) -> Non
         ("whats the last paragraph saying", "ending"),
         ("what do the closing lines say", "ending"),
         ("has a final decision been made", "question"),  # 'final' of something else
+        ("on what note does the last paragraph end", "ending"),
+        # A topic of its own, looked for in that place: a question, not the place quoted whole.
+        ("what are the two sides of the trade-off weighed in the last paragraph", "question"),
+        ("what does the intro say about the harbour and the fishing fleet", "question"),
         ("what is the intro about", "opening"),
         ("when did the pause end", "question"),  # 'end' of something else
     ],

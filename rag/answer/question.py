@@ -34,6 +34,9 @@ _ENDING = re.compile(
     r"|\b(last|final|closing|concluding) (paragraphs?|part|bit|lines?|section|sentences?)\b",
     re.IGNORECASE,
 )
+# "whats the final paragraph say", "on what note does the last paragraph close": a verb or
+# two besides the place asked about; a third word is a topic of the question's own.
+MAX_WORDS_BESIDE_PLACE = 2
 _OPENING = re.compile(
     rf"\bhow does {_TEXT} (start|begin|open)\b|\b(intro|introduction|opening)\b"
     r"|\b(start|beginning) of (the|this) (article|story|piece|text)\b"
@@ -141,9 +144,9 @@ def classify(text: str) -> Question:
         intent = "names"
     elif layout := layout_intent(text):
         intent = layout
-    elif _ENDING.search(text):
+    elif _only_about(_ENDING, text):
         intent = "ending"
-    elif _OPENING.search(text):
+    elif _only_about(_OPENING, text):
         intent = "opening"
     else:
         intent = "question"
@@ -153,6 +156,15 @@ def classify(text: str) -> Question:
         intent=intent,
         follow_up=_is_follow_up(tokens),
     )
+
+
+def _only_about(place: re.Pattern[str], text: str) -> bool:
+    """The question asks about that place in the text and names no topic of its own: "whats
+    the last paragraph saying", not "what are the two sides of the balance in the final
+    paragraph", which asks about the balance."""
+    m = place.search(text)
+    rest = f"{text[: m.start()]} {text[m.end() :]}" if m else ""
+    return m is not None and len(content_words(rest)) <= MAX_WORDS_BESIDE_PLACE
 
 
 def _asks_for_names(text: str, tokens: list[str]) -> bool:
