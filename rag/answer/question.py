@@ -163,8 +163,9 @@ def _only_about(place: re.Pattern[str], text: str) -> bool:
     the last paragraph saying", not "what are the two sides of the balance in the final
     paragraph", which asks about the balance."""
     m = place.search(text)
-    rest = f"{text[: m.start()]} {text[m.end() :]}" if m else ""
-    return m is not None and len(content_words(rest)) <= MAX_WORDS_BESIDE_PLACE
+    if m is None:
+        return False
+    return len(content_words(f"{text[: m.start()]} {text[m.end() :]}")) <= MAX_WORDS_BESIDE_PLACE
 
 
 def _asks_for_names(text: str, tokens: list[str]) -> bool:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.ingest.documents import heading_texts, retrieval_texts
+from rag.answer.headings import headings
+from rag.ingest.documents import retrieval_texts
 from rag.ingest.index import PassageIndex
 from rag.nlp.initialisms import Initialisms
 from rag.nlp.injection import addresses_the_model
@@ -94,9 +95,13 @@ class Retriever:
         self.bm25 = BM25([content_stems(t) for t in retrieval_texts(self.passages)])
         # The headline and section headings are the article's words too: a reader who asks
         # "why are allies rethinking" echoes the headline's "Rethink".
-        texts = [p.page_content for p in self.passages] + heading_texts(self.passages)
-        self.vocabulary = Vocabulary({s for t in texts for s in content_stems(t)})
-        self.speller = Speller(w for t in texts for w in words(t))
+        titles = [h.page_content for h in headings(self.passages)]
+        self.vocabulary = Vocabulary(
+            set(self.bm25.postings).union(*(content_stems(t) for t in titles))
+        )
+        self.speller = Speller(
+            w for t in [p.page_content for p in self.passages] + titles for w in words(t)
+        )
         self.initialisms = Initialisms(p.page_content for p in self.passages)
 
     def embed(self, text: str) -> np.ndarray:

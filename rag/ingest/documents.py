@@ -98,12 +98,6 @@ def retrieval_texts(passages: list[Document]) -> list[str]:
     return texts
 
 
-def heading_texts(passages: list[Document]) -> list[str]:
-    """The titles and section headings above the passages, each once."""
-    found = (p.metadata.get(k, "") for p in passages for k in ("title", "section"))
-    return [text for text in dict.fromkeys(found) if text]
-
-
 def find_blocks(text: str, markdown: bool = False) -> list[Block]:
     """Title, headings and paragraphs, in order: one per line, or per run of wrapped lines."""
     blocks: list[Block] = []
