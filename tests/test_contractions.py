@@ -3,7 +3,7 @@ left alone."""
 
 import pytest
 
-from rag.nlp.contractions import restore_apostrophes, restore_dropped_g
+from rag.nlp.contractions import expand_chat_spellings, restore_apostrophes, restore_dropped_g
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,20 @@ def test_a_dropped_g_is_put_back(typed: str, read: str) -> None:
 def test_words_that_end_in_in_are_left_alone() -> None:
     typed = "did Putin begin talks in the kremlin within the margin, robin"
     assert restore_dropped_g(typed) == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("y r allies mad abt it", "why are allies mad about it"),
+        ("Y tho", "Why though"),
+        ("is the us ok w/ that, u think", "is the us ok with that, you think"),
+    ],
+)
+def test_chat_spellings_are_written_out(typed: str, read: str) -> None:
+    assert expand_chat_spellings(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["what did the U.S. say", "a U-turn", "you're", "rural"])
+def test_initialisms_and_words_that_hold_a_chat_spelling_are_left_alone(typed: str) -> None:
+    assert expand_chat_spellings(typed) == typed

@@ -39,6 +39,9 @@ SECTIONS = [h for h in FOUND if h.metadata["kind"] == "heading"]
         ("what does the headline say about the storm", None),
         ("which section mentions cranes", None),
         ("what did the engineers say", None),
+        # A section named by its topic, asked for its heading.
+        ("what's the trade section called", "sections"),
+        ("whats the heading of the part about cranes", "sections"),
     ],
 )
 def test_layout_questions_are_told_from_questions_about_the_news(question, intent) -> None:
@@ -87,3 +90,17 @@ def test_a_section_is_found_by_its_heading_words() -> None:
     # Words the heading lacks, or no word for a place in the text: not a section question.
     assert section_named("what does 'cranes' mean in the trade part", SECTIONS) is None
     assert section_named("what about trade", SECTIONS) is None
+
+
+def test_a_topic_picks_the_section_whose_heading_or_passages_hold_it() -> None:
+    texts = {
+        "Harbour Damage and Repairs": "Two cranes fell. Engineers expect repairs to take weeks.",
+        "What Comes Next for Trade": "Importers rerouted cargo. Prices rose slightly.",
+    }
+    assert pick_sections(SECTIONS, "what's the trade section called", "", texts) == [SECTIONS[1]]
+    assert pick_sections(SECTIONS, "heading of the part about cranes", "", texts) == [SECTIONS[0]]
+    # The heading names its topic, though another section's passages use the word too.
+    texts["What Comes Next for Trade"] += " Ships left the harbour."
+    assert pick_sections(SECTIONS, "what's the harbour section called", "", texts) == [SECTIONS[0]]
+    # A topic no section holds: every heading, not a wrong one.
+    assert pick_sections(SECTIONS, "what's the weather section called", "", texts) == SECTIONS

@@ -154,6 +154,21 @@ def test_contractions_typed_without_apostrophes_are_read_as_contractions(
     assert (q.intent, q.answer_type) == (intent, answer_type)
 
 
+@pytest.mark.parametrize(
+    ("typed", "read", "intent"),
+    [
+        ("so whats this story even abt", "so what's this story even about", "summary"),
+        ("y r they worried", "why are they worried", "question"),
+        ("wat did the U.S. say", "what did the U.S. say", "question"),
+    ],
+)
+def test_chat_spellings_are_read_as_the_words_they_stand_for(
+    typed: str, read: str, intent: str
+) -> None:
+    q = classify(clean(typed))
+    assert (q.text, q.intent) == (read, intent)
+
+
 def test_a_question_with_nothing_of_its_own_leans_on_the_conversation() -> None:
     assert classify("why?").follow_up and classify("how so").follow_up
     assert not classify("Which allies are rethinking intelligence sharing?").follow_up

@@ -57,6 +57,20 @@ def test_opinions_and_predictions_are_flagged(make_answerer) -> None:
     assert _signals(make_answerer, ALLIES).opinion == 0
 
 
+def test_a_view_the_question_attributes_to_someone_is_not_asked_of_the_assistant(
+    make_answerer,
+) -> None:
+    for text in (
+        "what are partner nations afraid will happen to their informants",
+        "what would losing trust do, according to the former officials",
+        "so is that seen as good or bad",
+    ):
+        assert _signals(make_answerer, text).opinion == 0
+    # Put to the assistant, it is still an opinion asked for.
+    assert _signals(make_answerer, "will the allies cut the us off do u think").opinion == 1
+    assert _signals(make_answerer, "what do you think the allies are afraid will happen").opinion
+
+
 def test_only_a_follow_up_with_history_measures_the_joined_query(make_answerer) -> None:
     alone = _signals(make_answerer, "why are they worried?")
     after = _signals(make_answerer, "why are they worried?", HISTORY)

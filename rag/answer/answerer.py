@@ -122,7 +122,8 @@ class Answerer:
                 chosen = [h for h in found if h.metadata["kind"] == "title"][:1]
             else:
                 sections = [h for h in found if h.metadata["kind"] == "heading"]
-                chosen = pick_sections(sections, seen.q.text, _last_answer(history or []))
+                texts = {s.page_content: self._section_text(s) for s in sections}
+                chosen = pick_sections(sections, seen.q.text, _last_answer(history or []), texts)
             if not chosen:
                 decision = GateDecision(False, "low_relevance", f"the text has no {q.intent}")
             for heading in chosen:
@@ -293,6 +294,15 @@ class Answerer:
     @property
     def _sections(self) -> list[Document]:
         return [h for h in self._headings if h.metadata["kind"] == "heading"]
+
+    def _section_text(self, heading: Document) -> str:
+        """The passages under a section heading, joined."""
+        source = heading.metadata["source"]
+        return "\n".join(
+            p.page_content
+            for p in body_passages(self.retriever.passages, source)
+            if p.metadata["section"] == heading.page_content
+        )
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""

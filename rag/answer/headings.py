@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from langchain_core.documents import Document
 
-from rag.nlp.words import content_stems, stem, words
+from rag.nlp.vocabulary import found_in, weighted_share
+from rag.nlp.words import content_stems, content_words, stem, words
 
 # Words that name the text or a place in it rather than a topic: "what's the first section
 # heading after the intro?", "what was the title again?".
@@ -23,6 +25,9 @@ _TITLE = re.compile(
     re.IGNORECASE,
 )
 _SECTIONS = re.compile(r"\b(sections?|(sub)?headings?|headers?|subheads?)\b", re.IGNORECASE)
+# Asks what a section is called: "what's the cyber section called", "the heading of the white
+# house part".
+_NAMING = re.compile(r"\b(called|titled|title|(sub)?headings?|headers?|name of)\b", re.IGNORECASE)
 # "What's the expert insights section about?": a place in the text named by its heading.
 _SECTION = re.compile(r"\b(sections?|parts?|bits?|headings?)\b", re.IGNORECASE)
 # Words that ask what a section holds, beside its name.
@@ -35,7 +40,8 @@ def layout_intent(text: str) -> str | None:
     """ "title" or "sections" for a question about the headline or the section headings,
     whatever its wording; None otherwise."""
     if not set(content_stems(text)) <= TEXT_WORDS:
-        return None
+        # A section named by its topic, asked for its heading: the topic picks the heading.
+        return "sections" if _SECTION.search(text) and _NAMING.search(text) else None
     if _SECTIONS.search(text):
         return "sections"
     if _TITLE.search(text):
@@ -72,9 +78,12 @@ def headings(body: list[Document]) -> list[Document]:
     return list(found.values())
 
 
-def pick_sections(sections: list[Document], question: str, before: str) -> list[Document]:
+def pick_sections(
+    sections: list[Document], question: str, before: str, texts: Mapping[str, str] | None = None
+) -> list[Document]:
     """The sections a question points at: "the first", "the last", "the next" (after the
-    last one named in `before`, the previous answer), or all of them."""
+    last one named in `before`, the previous answer), the one whose heading and passages
+    (`texts`, by heading) hold most of the topic it names ("the cyber section"), or all."""
     asked = words(question)
     if "next" in asked:
         named = [i for i, s in enumerate(sections) if s.page_content in before]
@@ -85,7 +94,36 @@ def pick_sections(sections: list[Document], question: str, before: str) -> list[
     for word, i in _POSITIONS.items():
         if word in asked and -len(sections) <= i < len(sections):
             return [sections[i]]
-    return sections
+    return _on_topic(sections, question, texts or {}) or sections
+
+
+def _on_topic(sections: list[Document], question: str, texts: Mapping[str, str]) -> list[Document]:
+    """The one section whose heading, else whose heading and passages, hold most of the
+    question's topic words (rare words weighing more); none when no topic is named or two
+    sections tie. A heading names its topic: "the section about experts" is "Expert
+    Insights", though experts are quoted elsewhere too."""
+    topic = [
+        w for w in dict.fromkeys(content_words(question)) if stem(w) not in TEXT_WORDS | _ABOUT
+    ]
+    if not topic:
+        return []
+    for with_passages in (False, True):
+        shares = [
+            weighted_share(
+                found_in(_section_text(s, texts, with_passages), topic),
+                topic,
+            )
+            for s in sections
+        ]
+        best = max(shares, default=0.0)
+        if best > 0 and shares.count(best) == 1:
+            return [sections[shares.index(best)]]
+    return []
+
+
+def _section_text(section: Document, texts: Mapping[str, str], with_passages: bool) -> str:
+    passages = texts.get(section.page_content, "") if with_passages else ""
+    return f"{section.page_content}\n{passages}"
 
 
 def section_named(text: str, sections: list[Document]) -> Document | None:

@@ -8,16 +8,18 @@ from dataclasses import dataclass
 
 from rag.answer.headings import layout_intent
 from rag.errors import ReaderError
-from rag.nlp.contractions import restore_apostrophes, restore_dropped_g
+from rag.nlp.contractions import expand_chat_spellings, restore_apostrophes, restore_dropped_g
 from rag.nlp.injection import instructs_the_assistant
 from rag.nlp.words import content_words, words
 
 MAX_QUESTION_CHARS = 1000
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+# Adverbs that a reader puts before "about" without narrowing it: "what's it even about".
+_FILLER = r"( (all|even|really|actually|mainly|mostly|basically|exactly|generally))?"
 _SUMMARY = re.compile(
     r"\b(summar\w*|tl;?dr|gist|overview|main (point|idea|message|takeaway)s?|key points?)\b"
-    r"|\bwhat('s| is) (this|the) (article|story|piece|text)( all)? about\b"
-    r"|\bwhat('s| is| was) it about\b"
+    rf"|\bwhat('s| is) (this|the) (article|story|piece|text){_FILLER} about\b"
+    rf"|\bwhat('s| is| was) it{_FILLER} about\b"
     # "what's going on here?": the gist, when nothing narrows it to a topic.
     r"|^\W*((so|ok|okay)\W+)?what('s| is) (going on|happening)"
     r"( here| in (this|the) (article|story|piece|text))?\W*(basically)?\W*$"
@@ -127,9 +129,9 @@ def clean(raw: str | bytes) -> str:
             f"The question is too long ({len(text):,} characters); "
             f"please ask in under {MAX_QUESTION_CHARS:,} characters."
         )
-    # Later stages read "whats" as "what's" ("whats five eyes" asks about a term) and
-    # "thinkin" as "thinking".
-    return restore_dropped_g(restore_apostrophes(text))
+    # Later stages read "whats" as "what's" ("whats five eyes" asks about a term), "thinkin"
+    # as "thinking" and "y" as "why".
+    return expand_chat_spellings(restore_dropped_g(restore_apostrophes(text)))
 
 
 def classify(text: str) -> Question:

@@ -38,6 +38,18 @@ _OPINION = re.compile(
     re.IGNORECASE,
 )
 
+# A question about a view the text reports, not one asked of the assistant: "what are the allies
+# afraid will happen", "what would it do, according to the officials", "the case for it".
+_REPORTED_VIEW = re.compile(
+    r"\baccording to\b|\b(seen|viewed|described) as\b"
+    r"|\b(case|argument|reasoning|rationale|justification) (for|that|behind)\b"
+    r"|\b(afraid|worried|fears?|feared|warn\w*|says?|said|thinks?|argues?|argued|claims?|"
+    r"claimed|believes?|believed|expects?|expected|predicts?|predicted|justify|justifies)\b",
+    re.IGNORECASE,
+)
+# Words that put the question to the assistant or the reader: "do u think", "should i".
+_ADDRESSED = re.compile(r"\b(you|u|ya|your|ur|i|me|my|should|ought)\b", re.IGNORECASE)
+
 # A question that takes an event as done: "why did Israel stop sharing?", "has Israel already
 # cut them off?".
 _PRESUPPOSED = re.compile(
@@ -144,11 +156,19 @@ def measure(
             and bool(_HEDGE.search(closest_sentence(best.passage.page_content, asked)))
         ),
         unreported_event=_unreported_share(asked, named, found) if presupposes else 0.0,
-        opinion=float(bool(_OPINION.search(q.text))),
+        opinion=float(asks_opinion(q.text)),
         follow_up=float(leans),
         own_words=min(len(asked), 5) / 5,
     )
     return signals, list(dict.fromkeys(unknown_named))
+
+
+def asks_opinion(text: str) -> bool:
+    """A judgement, forecast or advice asked of the assistant; a view the question attributes
+    to someone else ("what are the allies afraid will happen") is something the text reports."""
+    if not _OPINION.search(text):
+        return False
+    return bool(_ADDRESSED.search(text)) or not _REPORTED_VIEW.search(text)
 
 
 def _unreported_share(asked: list[str], named: set[str], found: list[str]) -> float:

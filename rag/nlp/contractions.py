@@ -1,5 +1,5 @@
 """Letters and apostrophes that readers leave out of English words: "whats" -> "what's",
-"thinkin" -> "thinking"."""
+"thinkin" -> "thinking", "y r u" -> "why are you"."""
 
 from __future__ import annotations
 
@@ -62,3 +62,51 @@ def restore_dropped_g(text: str) -> str:
         return word + ("G" if word.isupper() else "g")
 
     return _DROPPED_G.sub(restore, text)
+
+
+# Chat spellings of words that carry a question's form ("y" asks why, "abt" what it is about).
+# The `contractions` package's slang table lacks "y", "wat" and "cuz", and its `fix()` would
+# also expand every contraction the later stages read ("what's"); these are general English.
+_CHAT_SPELLINGS = {
+    "u": "you",
+    "ya": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "abt": "about",
+    "bout": "about",
+    "bc": "because",
+    "bcuz": "because",
+    "cuz": "because",
+    "coz": "because",
+    "tho": "though",
+    "altho": "although",
+    "thru": "through",
+    "b4": "before",
+    "ppl": "people",
+    "govt": "government",
+    "wat": "what",
+    "wut": "what",
+    "wen": "when",
+    "smth": "something",
+    "sth": "something",
+    "pls": "please",
+    "plz": "please",
+    "w/": "with",
+}
+# A whole word, not a letter of an initialism ("U.S.", "U-turn") or of a contraction.
+_CHAT_WORD = re.compile(
+    r"(?<![\w'’./-])(" + "|".join(re.escape(w) for w in _CHAT_SPELLINGS) + r")(?![\w'’/-]|\.\w)",
+    re.IGNORECASE,
+)
+
+
+def expand_chat_spellings(text: str) -> str:
+    """The text with chat spellings written out ("y r allies mad abt it" -> "why are allies
+    mad about it"), capitalized as typed; "U.S." and every other word unchanged."""
+
+    def expand(m: re.Match) -> str:
+        word = _CHAT_SPELLINGS[m.group().lower()]
+        return word[0].upper() + word[1:] if m.group()[0].isupper() else word
+
+    return _CHAT_WORD.sub(expand, text)

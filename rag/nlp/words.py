@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
     piece passage news report mention mentioned mentions please kind sort thing things anything
     something really actually like get got gonna wanna u ur r pls plz thx ok okay hey hi hello
     does did do doing done know think tldr tl dr whats thats ya yeah abt bc cuz tho wut wat
-    rn idk imo btw everyone everybody anyone anybody someone somebody everything""".split()
+    rn idk imo btw though although everyone everybody anyone anybody someone somebody
+    everything""".split()
 )
 NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
