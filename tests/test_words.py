@@ -32,6 +32,17 @@ def test_content_words_drop_stop_words_and_chat_shorthand() -> None:
     assert content_words("what r the allies worried abt") == ["allies", "worried"]
 
 
+def test_forms_of_a_stop_word_are_stop_words_too() -> None:
+    assert content_words("the delicate balance they keep mentioning") == [
+        "delicate",
+        "balance",
+        "keep",
+    ]
+    assert content_words("what stuff explains the rift") == ["rift"]
+    # A word that is also a word of its own stays: "given" (an adjective), "likely".
+    assert content_words("given the rift, is a deal likely") == ["given", "rift", "deal", "likely"]
+
+
 def test_accents_are_not_needed_to_match() -> None:
     assert words("a cyber Détente") == words("a cyber detente") == ["a", "cyber", "detente"]
     assert words("한국어 뉴스") == ["한국어", "뉴스"]  # other scripts are left as they are

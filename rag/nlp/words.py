@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import Stemmer
+from lemminflect import getAllLemmas
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been
@@ -20,9 +22,9 @@ STOPWORDS = frozenset(
     wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while
     who who's whom why why's will with won't would wouldn't you you'd you'll you're you've your
     yours yourself yourselves tell explain describe give say says said according article text story
-    piece passage news report mention mentioned mentions please kind sort thing things anything
-    something really actually like get got gonna wanna u ur r pls plz thx ok okay hey hi hello
-    does did do doing done know think tldr tl dr whats thats ya yeah abt bc cuz tho wut wat
+    piece passage news report mention mentioned mentions please kind sort thing things stuff bit
+    anything something really actually like get got gonna wanna u ur r pls plz thx ok okay hey hi
+    hello does did do doing done know think tldr tl dr whats thats ya yeah abt bc cuz tho wut wat
     rn idk imo btw though although everyone everybody anyone anybody someone somebody
     everything""".split()
 )
@@ -113,8 +115,19 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    """Words that carry meaning: not stop words, longer than one letter."""
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Words that carry meaning: not stop words or forms of one ("mentioning", "explains"),
+    longer than one letter."""
+    return [w for w in words(text) if not is_stopword(w) and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=50_000)
+def is_stopword(word: str) -> bool:
+    """A stop word, or only an inflected form of one by lemminflect's lexicon: "mentioning"
+    is "mention"; "given" is also an adjective of its own and "likely" no form of "like"."""
+    if word in STOPWORDS:
+        return True
+    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found}
+    return word not in lemmas and bool(lemmas & STOPWORDS)
 
 
 def content_stems(text: str) -> list[str]:
