@@ -39,7 +39,7 @@ test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # The hand-written set with the tutorial baseline, then the readers' tuning part (the decision
-# is fitted on it), the frozen test part and the fresh set (never tuned on), each with its own
+# is fitted on it), the frozen test part and the fresh sets (never tuned on), each with its own
 # report and compared with the committed run of the same set.
 eval: setup
 	$(BIN)/rag eval --baseline --out eval/runs/latest --compare eval/baseline
@@ -49,6 +49,8 @@ eval: setup
 		--compare eval/baseline/readers_test
 	$(BIN)/rag eval --dataset eval/readers_fresh3.jsonl --out eval/runs/latest/readers_fresh3 \
 		--compare eval/baseline/readers_fresh3
+	$(BIN)/rag eval --dataset eval/readers_fresh4.jsonl --out eval/runs/latest/readers_fresh4 \
+		--compare eval/baseline/readers_fresh4
 
 # Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
 fit-decision: setup

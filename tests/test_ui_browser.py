@@ -150,8 +150,8 @@ def test_a_reader_asks_checks_sources_and_gets_honest_refusals(server, browser) 
 
 def test_a_casual_conversation_declines_only_what_the_article_lacks(server, browser) -> None:
     """The 16 turns of eval/browser_conversation.jsonl, typed in one conversation: the issue's
-    bar, at most one answerable turn declined (today the typo-laden "wich contreis…") and no
-    not-answerable turn answered."""
+    bar, at most one answerable turn declined (today none; the closest, "wich contreis…", is
+    0.02 above the threshold) and no not-answerable turn answered."""
     url, _ = server
     turns = converse(_open(browser, url, DESKTOP), load_conversation())
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
