@@ -110,7 +110,7 @@ def _on_topic(sections: list[Document], question: str, texts: Mapping[str, str])
     for with_passages in (False, True):
         shares = [
             weighted_share(
-                found_in(_section_text(s, texts, with_passages), topic),
+                found_in(_heading_and_passages(s, texts, with_passages), topic),
                 topic,
             )
             for s in sections
@@ -121,7 +121,7 @@ def _on_topic(sections: list[Document], question: str, texts: Mapping[str, str])
     return []
 
 
-def _section_text(section: Document, texts: Mapping[str, str], with_passages: bool) -> str:
+def _heading_and_passages(section: Document, texts: Mapping[str, str], with_passages: bool) -> str:
     passages = texts.get(section.page_content, "") if with_passages else ""
     return f"{section.page_content}\n{passages}"
 
