@@ -176,10 +176,12 @@ def test_the_part_of_a_two_part_question_that_the_article_answers_is_answered(
     question = "what are allies worried about and how many agents r at risk"
     assert answerer.assess("how many agents r at risk").decision.answer is False
     answer = answerer.ask(question)
-    assert not answer.abstained and answer.question == question
+    # The question as read: chat spellings written out ("r" is "are").
+    read = "what are allies worried about and how many agents are at risk"
+    assert not answer.abstained and answer.question == read
     assert "safeguarding foreign assets" in answer.answer
     assert answer.answer.endswith(
-        "The article doesn't answer the other part, “how many agents r at risk”."
+        "The article doesn't answer the other part, “how many agents are at risk”."
     )
     _check_citations(answer)
     # Neither part in the article: declined as a whole.
