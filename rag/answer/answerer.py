@@ -122,7 +122,10 @@ class Answerer:
                 chosen = [h for h in found if h.metadata["kind"] == "title"][:1]
             else:
                 sections = [h for h in found if h.metadata["kind"] == "heading"]
-                texts = {s.page_content: self._section_text(s) for s in sections}
+                texts = {
+                    s.page_content: "\n".join(p.page_content for p in self._section_passages(s))
+                    for s in sections
+                }
                 chosen = pick_sections(sections, seen.q.text, _last_answer(history or []), texts)
             if not chosen:
                 decision = GateDecision(False, "low_relevance", f"the text has no {q.intent}")
@@ -132,13 +135,7 @@ class Answerer:
             mode = "summary"
             # The typo-corrected text, on which the intent was decided ("insigths").
             section = section_named(seen.q.text, self._sections)
-            source = section.metadata["source"]
-            body = [
-                p
-                for p in body_passages(self.retriever.passages, source)
-                if p.metadata["section"] == section.page_content
-            ]
-            for sentence, passage in summary_sentences(body):
+            for sentence, passage in summary_sentences(self._section_passages(section)):
                 yield from _shown(draft.add(sentence, [passage], quote=True))
         elif decision.answer and q.intent in ("ending", "opening"):
             mode, passage = "quoted", edge_passage(self._body(hits), q.intent)
@@ -295,14 +292,14 @@ class Answerer:
     def _sections(self) -> list[Document]:
         return [h for h in self._headings if h.metadata["kind"] == "heading"]
 
-    def _section_text(self, heading: Document) -> str:
-        """The passages under a section heading, joined."""
+    def _section_passages(self, heading: Document) -> list[Document]:
+        """The passages under a section heading, in order."""
         source = heading.metadata["source"]
-        return "\n".join(
-            p.page_content
+        return [
+            p
             for p in body_passages(self.retriever.passages, source)
             if p.metadata["section"] == heading.page_content
-        )
+        ]
 
     def _search(self, q: Question, query: str) -> tuple[np.ndarray, list[Hit], list[Hit]]:
         """The question's vector, the passages for the question alone and for the query."""
