@@ -115,18 +115,43 @@ def _load_llama(model_path: str, n_ctx: int, n_threads: int) -> tuple[Any, threa
     from llama_cpp import Llama
 
     try:
-        llama = Llama(
-            model_path=str(path),
-            n_ctx=n_ctx,
-            n_threads=n_threads or os.cpu_count(),
-            verbose=False,
-            seed=0,
-        )
+        with no_weight_repacking():
+            llama = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads or os.cpu_count(),
+                verbose=False,
+                seed=0,
+            )
     except ValueError as err:
         raise LLMError(
             f"cannot load {path.name} with llama.cpp ({err}); is it a valid GGUF file?"
         ) from None
     return llama, threading.Lock()
+
+
+@contextlib.contextmanager
+def no_weight_repacking() -> Iterator[None]:
+    """llama.cpp models loaded inside keep their weights as the file has them. On CPUs with
+    AMX (Intel Sapphire Rapids and later) llama.cpp repacks them into an AMX buffer, and
+    decoding then crashes the process with a segmentation fault (ggml-org/llama.cpp#20824;
+    seen on this project's 2-core machines with SmolLM2's Q4_1 file). llama-cpp-python's
+    Llama() takes no argument for it, so its default model parameters are wrapped while
+    inside."""
+    import llama_cpp.llama_cpp as library
+
+    defaults = library.llama_model_default_params
+
+    def without_extra_buffers() -> Any:
+        params = defaults()
+        params.use_extra_bufts = False  # "extra buffer types (used for weight repacking)"
+        return params
+
+    library.llama_model_default_params = without_extra_buffers
+    try:
+        yield
+    finally:
+        library.llama_model_default_params = defaults
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:

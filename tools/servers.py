@@ -87,8 +87,15 @@ def llama_server(log_path: Path, alias: str = "smollm2") -> Iterator[Server]:
     base URL (…/v1) and alias the model name it answers to."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
+    # `python -m llama_cpp.server`, with the weights left unpacked as in the embedded backend
+    # (`no_weight_repacking`: the AMX repack crashes decoding on some Xeons).
+    serve = (
+        "import runpy, sys; from rag.llm import no_weight_repacking\n"
+        "sys.argv[0] = 'llama_cpp.server'\n"
+        "with no_weight_repacking(): runpy.run_module('llama_cpp.server', run_name='__main__')"
+    )
     command = [
-        *(sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf_path())),
+        *(sys.executable, "-c", serve, "--model", str(default_gguf_path())),
         *("--model_alias", alias, "--host", "127.0.0.1", "--port", str(port)),
     ]
     with running(command, f"{url}/models", log_path, timeout=120) as pid:
