@@ -51,6 +51,8 @@ eval: setup
 		--compare eval/baseline/readers_fresh3
 	$(BIN)/rag eval --dataset eval/readers_fresh4.jsonl --out eval/runs/latest/readers_fresh4 \
 		--compare eval/baseline/readers_fresh4
+	$(BIN)/rag eval --dataset eval/readers_fresh5.jsonl --out eval/runs/latest/readers_fresh5 \
+		--compare eval/baseline/readers_fresh5
 
 # Refit the answer/decline decision on the tuning part (writes rag/answer/decision.json).
 fit-decision: setup

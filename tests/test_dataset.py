@@ -29,7 +29,16 @@ def _item(i: str, **changes) -> dict:
 
 
 @pytest.mark.parametrize(
-    "name", ["qa", "readers_tune", "readers_test", "readers_fresh3", "readers_fresh4", "heldout"]
+    "name",
+    [
+        "qa",
+        "readers_tune",
+        "readers_test",
+        "readers_fresh3",
+        "readers_fresh4",
+        "readers_fresh5",
+        "heldout",
+    ],
 )
 def test_the_committed_test_sets_have_no_problems(name: str) -> None:
     count, problems = check_dataset(PROJECT_ROOT / "eval" / f"{name}.jsonl", read_sources(SEEDS))
@@ -43,6 +52,7 @@ def test_the_committed_test_sets_have_no_problems(name: str) -> None:
         ("readers_tune", "readers_fresh3"),
         ("readers_fresh3", "readers_test"),
         ("readers_tune", "readers_fresh4"),
+        ("readers_tune", "readers_fresh5"),
     ],
 )
 def test_no_tuning_question_is_a_near_copy_of_a_frozen_one(one: str, other: str) -> None:

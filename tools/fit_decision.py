@@ -4,7 +4,7 @@ rag/answer/decision.json (the weights, the threshold, and the cross-validated tr
     python -m tools.fit_decision [--dataset eval/readers_tune.jsonl --dataset eval/qa.jsonl]
 
 Never give it the frozen test part (eval/readers_test.jsonl) or the fresh sets
-(eval/readers_fresh3.jsonl, eval/readers_fresh4.jsonl): they judge the result.
+(eval/readers_fresh3.jsonl to eval/readers_fresh5.jsonl): they judge the result.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 TUNING_SETS = (PROJECT_ROOT / "eval" / "readers_tune.jsonl", PROJECT_ROOT / "eval" / "qa.jsonl")
 # Never fitted on: they judge the result.
 FROZEN = tuple(
-    PROJECT_ROOT / "eval" / f"readers_{part}.jsonl" for part in ("test", "fresh3", "fresh4")
+    PROJECT_ROOT / "eval" / f"readers_{part}.jsonl"
+    for part in ("test", "fresh3", "fresh4", "fresh5")
 )
 OUT = PROJECT_ROOT / "rag" / "answer" / "decision.json"
 STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # inverse L2 strengths tried by cross-validation
