@@ -106,6 +106,22 @@ def test_follow_up_uses_the_previous_question(make_answerer) -> None:
     assert not answer.abstained and "Republican lawmakers" in answer.answer
 
 
+def test_a_follow_up_is_answered_from_next_to_what_the_reader_was_just_told(
+    make_answerer,
+) -> None:
+    # "how do they justify it" holds only "justify": the joined query also matches the lead
+    # about Trump's softer approach, but the reader asks about the defenders just named.
+    history = [
+        {"role": "user", "content": "who defends trump's approach to russia"},
+        {
+            "role": "assistant",
+            "content": "“…administration officials and some Republican lawmakers…” [1]",
+        },
+    ]
+    answer = make_answerer(lambda p: "NOT IN ARTICLE").ask("how do they justify it", history)
+    assert not answer.abstained and "strategic maneuver" in answer.answer, answer.answer
+
+
 def test_a_question_asked_again_gets_its_answer_again(make_answerer) -> None:
     # The reply before holds every word of the question: that is no reason to decline it.
     answerer = make_answerer(lambda p: "")

@@ -4,7 +4,7 @@ passages are quoted."""
 from langchain_core.documents import Document
 
 from rag.answer.question import classify
-from rag.answer.rank import quoted_terms, quotes, rank_passages
+from rag.answer.rank import paragraph_of, quoted_terms, quotes, rank_passages
 from rag.answer.retrieve import Hit
 
 
@@ -66,3 +66,16 @@ def test_both_passages_are_quoted_for_a_question_that_asks_two_things() -> None:
     pause = "Reports of a pause in the strike have fuelled talk of a deal."
     asked = "what changed in the strike, and what do the nurses say about it"
     assert _quoted(asked, say, pause) == [say, pause]
+
+
+def test_a_follow_up_prefers_the_paragraph_the_last_answer_came_from() -> None:
+    lead = Document(
+        page_content="Nurses worry about pay.", metadata={"source": "a", "paragraph": 0}
+    )
+    told = Document(
+        page_content="Managers defend the plan.", metadata={"source": "a", "paragraph": 3}
+    )
+    hits = [Hit(p, 0.5, 0.4, 0.0) for p in (lead, told)]
+    q = classify("how do they justify it")
+    assert rank_passages(q, hits)[0][0] is lead  # equal scores: the first stays first
+    assert rank_passages(q, hits, near=paragraph_of(told))[0][0] is told

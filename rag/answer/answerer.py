@@ -21,7 +21,7 @@ from rag.answer.generate import Generator
 from rag.answer.headings import asks_position, headings, layout_intent, pick_sections, section_named
 from rag.answer.parts import missing_part_note, two_parts
 from rag.answer.question import Question, classify, clean
-from rag.answer.rank import context_passages, quotes, rank_passages
+from rag.answer.rank import context_passages, paragraph_of, quotes, rank_passages
 from rag.answer.reply import Answer, Draft, Event, Timings
 from rag.answer.retrieve import Hit, Retriever
 from rag.answer.signals import Signals, measure
@@ -147,7 +147,8 @@ class Answerer:
             for passage, found in groups[: TUNING.max_name_passages]:
                 yield from _shown(draft.add(", ".join(found), [passage]))
         elif decision.answer:
-            ranked = rank_passages(seen.q, hits)
+            near = self._answered_from(history or []) if seen.query != seen.q.text else None
+            ranked = rank_passages(seen.q, hits, near)
             if not ranked:
                 reason = "no_answer_type" if q.answer_type != "any" else "low_relevance"
                 decision = GateDecision(False, reason, "no passage answers it")
@@ -309,6 +310,13 @@ class Answerer:
             return vector, own_hits, own_hits
         query_vector = self.retriever.embed(query)
         return vector, own_hits, self.retriever.search(query, self.settings.top_k, query_vector)
+
+    def _answered_from(self, history: list[dict]) -> tuple | None:
+        """The paragraph of the passage the previous answer matches best (BM25), or None."""
+        scores = self.retriever.bm25.scores(content_stems(_last_answer(history)))
+        if not scores.size or scores.max() <= 0:
+            return None
+        return paragraph_of(self.retriever.passages[int(scores.argmax())])
 
     def _body(self, hits: list[Hit]) -> list:
         return body_passages(self.retriever.passages, hits[0].passage.metadata["source"])

@@ -21,12 +21,13 @@ Ranked = list[tuple[Document, float]]
 _QUOTED = re.compile(r"(?:(?<=\s)|^)(['\"‘“])([^'\"‘’“”]{2,60})(['\"’”])(?![A-Za-z])")
 
 
-def rank_passages(q: Question, hits: list[Hit]) -> Ranked:
+def rank_passages(q: Question, hits: list[Hit], near: tuple | None = None) -> Ranked:
     """Passages that can answer the question, best first, only those holding the kind of
     answer asked for. Score: retrieval similarity (for a follow-up, that of the question
     joined to the one before), plus the share of the question's own words the passage
     contains (each weighted by how rare it is in English), plus a little per new name when the
-    question asks 'which', 'who' or 'where'."""
+    question asks 'which', 'who' or 'where', plus a little for a follow-up's passages in the
+    paragraph `near` (source, paragraph) that the previous answer came from."""
     asked = list(dict.fromkeys(content_words(q.text)))
     asked_words = set(asked)
     wants_names = _wants_names(q)
@@ -47,8 +48,15 @@ def rank_passages(q: Question, hits: list[Hit]) -> Ranked:
             score += TUNING.name_bonus * min(len(names(text) - asked_words), 3)
         if any(term in text.lower() for term in quoted):
             score += TUNING.quoted_term_bonus  # "what does 'rift' mean here": where it is used
+        if near is not None and paragraph_of(h.passage) == near:
+            score += TUNING.near_bonus
         ranked.append((h.passage, score))
     return sorted(ranked, key=lambda pair: -pair[1])
+
+
+def paragraph_of(passage: Document) -> tuple:
+    """The source file and paragraph a passage lies in."""
+    return (passage.metadata.get("source"), passage.metadata.get("paragraph"))
 
 
 def quoted_terms(text: str) -> list[str]:
