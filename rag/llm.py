@@ -135,7 +135,7 @@ def no_weight_repacking() -> Iterator[None]:
     """llama.cpp models loaded inside keep their weights as the file has them. On CPUs with
     AMX (Intel Sapphire Rapids and later) llama.cpp repacks them into an AMX buffer, and
     decoding then crashes the process with a segmentation fault (ggml-org/llama.cpp#20824;
-    seen on this project's 2-core machines with SmolLM2's Q4_1 file). llama-cpp-python's
+    seen on a 2-core AMX machine of this project with SmolLM2's Q4_1 file). llama-cpp-python's
     Llama() takes no argument for it, so its default model parameters are wrapped while
     inside."""
     import llama_cpp.llama_cpp as library
