@@ -49,6 +49,15 @@ class Tuning:
     # Passages shown to the model score within this of the best: more context for the model,
     # more room for it to wander.
     context_margin: float = 0.2
+    # Passages within the context margin are ranked again, each losing this much per unit of
+    # mean log-probability that the question is less likely after it than after the likeliest
+    # (`rag.answer.likelihood`, SmolLM2 scoring); 0 turns it off and loads no scorer. Off: at
+    # 0.2 (2026-11-29, `rag eval --sweep likelihood_weight=...`) the tuning part went 68.6 ->
+    # 70.5% (12 fixed, 4 broken) but the frozen sets gained 7 and lost 5 of 426, `qa.jsonl`
+    # lost 3 of 75 (93.3 -> 89.3%, under its 92% bar: "which allies..." now quotes the
+    # sentence that repeats the question's words, not the one with the names), and p95
+    # latency rose by 0.4 s. At 0.1 the tuning part gained 0.9 points and `qa.jsonl` lost 2.
+    likelihood_weight: float = 0.0
 
     # --- generation and verification -------------------------------------------------------
     # Generated sentences in an answer; the model is stopped after these (latency vs length).

@@ -429,3 +429,29 @@ def test_a_follow_up_with_no_words_of_its_own_is_answered_from_the_conversations
     answer = make_answerer(lambda p: "NOT IN ARTICLE").ask("any catch?", history)
     assert not answer.abstained
     assert any("misplaced trust" in c.text for c in answer.citations), answer.answer
+
+
+class _PrefersWords:
+    """A question-likelihood stand-in: the question is likeliest after passages with a word."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.calls: list[list[str]] = []
+
+    def scores(self, question: str, passages: list[str]) -> list[float]:
+        self.calls.append(passages)
+        return [-1.0 if self.word in p else -9.0 for p in passages]
+
+
+def test_close_passages_are_ranked_again_by_how_likely_the_question_is_after_each(
+    make_answerer,
+) -> None:
+    question = "is washington going easier on moscow with the cyber stuff"
+    answerer = make_answerer(lambda p: "NOT IN ARTICLE")
+    first = answerer.ask(question)
+    answerer.likelihood = scorer = _PrefersWords("harboring")
+    second = answerer.ask(question)
+    # Only the close candidates were scored, and the one it prefers is now quoted.
+    assert scorer.calls and 2 <= len(scorer.calls[0]) <= 4
+    assert "harboring" not in first.citations[0].text
+    assert "harboring" in second.citations[0].text, second.answer

@@ -4,7 +4,7 @@ passages are quoted."""
 from langchain_core.documents import Document
 
 from rag.answer.question import classify
-from rag.answer.rank import paragraph_of, quoted_terms, quotes, rank_passages
+from rag.answer.rank import paragraph_of, quoted_terms, quotes, rank_passages, with_likelihood
 from rag.answer.retrieve import Hit
 
 
@@ -79,3 +79,13 @@ def test_a_follow_up_prefers_the_paragraph_the_last_answer_came_from() -> None:
     q = classify("how do they justify it")
     assert rank_passages(q, hits)[0][0] is lead  # equal scores: the first stays first
     assert rank_passages(q, hits, near=paragraph_of(told))[0][0] is told
+
+
+def test_question_likelihood_reorders_the_close_passages_and_keeps_the_rest() -> None:
+    a, b, c = (Document(page_content=t, metadata={}) for t in "abc")
+    ranked = [(a, 1.0), (b, 0.95), (c, 0.5)]
+    # The question is likelier after b: a loses 0.2 * 2 and falls behind it.
+    reranked = with_likelihood(ranked, [-5.0, -3.0], weight=0.2)
+    assert [p for p, _ in reranked] == [b, a, c]
+    assert reranked[0][1] == 0.95 and abs(reranked[1][1] - 0.6) < 1e-9
+    assert with_likelihood(ranked, [-5.0, -3.0], weight=0.0) == ranked

@@ -19,9 +19,17 @@ from rag.answer.define import not_defined_note, term_asked, used_undefined, uses
 from rag.answer.extract import body_passages, edge_passage, names_by_passage, summary_sentences
 from rag.answer.generate import Generator
 from rag.answer.headings import asks_position, headings, layout_intent, pick_sections, section_named
+from rag.answer.likelihood import QuestionLikelihood
 from rag.answer.parts import missing_part_note, two_parts
 from rag.answer.question import Question, classify, clean
-from rag.answer.rank import context_passages, paragraph_of, quotes, rank_passages
+from rag.answer.rank import (
+    Ranked,
+    context_passages,
+    paragraph_of,
+    quotes,
+    rank_passages,
+    with_likelihood,
+)
 from rag.answer.reply import Answer, Draft, Event, Timings
 from rag.answer.retrieve import Hit, Retriever
 from rag.answer.signals import Signals, measure
@@ -72,11 +80,13 @@ class Answerer:
         retriever: Retriever,
         model: BaseChatModel,
         decision: DecisionModel | None = None,
+        likelihood: QuestionLikelihood | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.model = model
         self.decision = decision or default_model()
+        self.likelihood = likelihood  # None: passages are ranked without it
         self.backend = f"{settings.backend}:{describe(model)}"
         self.generator = Generator(model, self._embed, settings.min_support)
         self._vectors: dict[str, np.ndarray] = {}  # text -> unit vector
@@ -155,7 +165,11 @@ class Answerer:
             else:
                 yield Event("status", WRITING)
                 mode = "generated"
-                passages = context_passages(ranked)
+                # The model sees the close passages whatever their new order: the likelihood
+                # orders them, and takes the weaker ones out of the quotes, not out of sight.
+                close = context_passages(ranked)
+                ranked = self._reranked(seen.read_as.text, ranked, len(close))
+                passages = [p for p, _ in ranked if p in close]
                 for sentence in self.generator.stream(
                     seen.q, passages, seen.vector, draft, timings, config
                 ):
@@ -317,6 +331,14 @@ class Answerer:
         if not scores.size or scores.max() <= 0:
             return None
         return paragraph_of(self.retriever.passages[int(scores.argmax())])
+
+    def _reranked(self, question: str, ranked: Ranked, close: int) -> Ranked:
+        """The first `close` passages ranked again by how likely the question is after each."""
+        if self.likelihood is None or close < 2 or not TUNING.likelihood_weight:
+            return ranked
+        texts = [p.page_content for p, _ in ranked[:close]]
+        likelihoods = self.likelihood.scores(question, texts)
+        return with_likelihood(ranked, likelihoods, TUNING.likelihood_weight)
 
     def _body(self, hits: list[Hit]) -> list:
         return body_passages(self.retriever.passages, hits[0].passage.metadata["source"])

@@ -6,11 +6,13 @@ import logging
 import time
 
 from rag.answer.answerer import Answerer
+from rag.answer.likelihood import load_likelihood
 from rag.answer.retrieve import Retriever
 from rag.ingest.embeddings import SentenceEmbeddings
 from rag.ingest.index import IngestReport, PassageIndex
 from rag.llm import make_chat_model
 from rag.settings import Settings
+from rag.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,12 @@ def ingest(
 
 
 def load_answerer(settings: Settings) -> Answerer:
-    """A ready Answerer: index fresh, retriever loaded, chat model loaded."""
+    """A ready Answerer: index fresh, retriever and chat model loaded, and the question-
+    likelihood scorer when `likelihood_weight` is set."""
     index, _ = ingest(settings)
-    return Answerer(settings, Retriever(index), make_chat_model(settings))
+    return Answerer(
+        settings,
+        Retriever(index),
+        make_chat_model(settings),
+        likelihood=load_likelihood(settings.threads) if TUNING.likelihood_weight else None,
+    )

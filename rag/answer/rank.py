@@ -54,6 +54,17 @@ def rank_passages(q: Question, hits: list[Hit], near: tuple | None = None) -> Ra
     return sorted(ranked, key=lambda pair: -pair[1])
 
 
+def with_likelihood(ranked: Ranked, likelihoods: list[float], weight: float) -> Ranked:
+    """The ranking with the first len(likelihoods) passages' scores lowered by how much less
+    likely the question is after each than after the likeliest one, times `weight`."""
+    best = max(likelihoods)
+    scored = [
+        (p, score + weight * (lp - best))
+        for (p, score), lp in zip(ranked, likelihoods, strict=False)
+    ]
+    return sorted(scored + ranked[len(likelihoods) :], key=lambda pair: -pair[1])
+
+
 def paragraph_of(passage: Document) -> tuple:
     """The source file and paragraph a passage lies in."""
     return (passage.metadata.get("source"), passage.metadata.get("paragraph"))
