@@ -5,6 +5,7 @@ import re
 import pytest
 
 from rag.answer.question import QuestionError
+from rag.tuning import TUNING
 from tests.conftest import SEED, passage
 
 pytestmark = pytest.mark.slow
@@ -450,7 +451,9 @@ def test_close_passages_are_ranked_again_by_how_likely_the_question_is_after_eac
     answerer = make_answerer(lambda p: "NOT IN ARTICLE")
     first = answerer.ask(question)
     answerer.likelihood = scorer = _PrefersWords("harboring")
-    second = answerer.ask(question)
+    with TUNING.overridden("likelihood_weight", 0.2):
+        second = answerer.ask(question)
+    assert answerer.ask(question).answer == first.answer  # weight 0 (the default): unchanged
     # Only the close candidates were scored, and the one it prefers is now quoted.
     assert scorer.calls and 2 <= len(scorer.calls[0]) <= 4
     assert "harboring" not in first.citations[0].text
