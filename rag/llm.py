@@ -56,7 +56,7 @@ class LlamaCppChat(BaseChatModel):
     _lock: threading.Lock = PrivateAttr(default=None)
 
     def model_post_init(self, __context: Any) -> None:
-        self._llama, self._lock = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        self._llama, self._lock = load_llama(self.model_path, self.n_ctx, self.n_threads)
 
     @property
     def _llm_type(self) -> str:
@@ -107,7 +107,7 @@ class LlamaCppChat(BaseChatModel):
 
 
 @lru_cache(maxsize=2)
-def _load_llama(model_path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
+def load_llama(model_path: str, n_ctx: int, n_threads: int) -> tuple[Any, threading.Lock]:
     """Load a GGUF once per process, with the lock that guards it."""
     path = Path(model_path)
     if not path.is_file():

@@ -9,13 +9,11 @@ the packaged SmolLM2 scores it locally whatever backend writes the answers.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections.abc import Sequence
 
 import numpy as np
 
-from rag.llm import LLMError, default_gguf_path, no_weight_repacking
+from rag.llm import LLMError, default_gguf_path, load_llama
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +26,8 @@ class QuestionLikelihood:
     """Scores passages by the mean log-probability of a question's tokens after each one."""
 
     def __init__(self, model_path: str, n_threads: int = 0) -> None:
-        from llama_cpp import Llama
-
-        try:
-            with no_weight_repacking():
-                self._llama = Llama(
-                    model_path=model_path,
-                    n_ctx=CONTEXT_TOKENS,
-                    n_batch=CONTEXT_TOKENS,
-                    n_threads=n_threads or os.cpu_count(),
-                    verbose=False,
-                )
-        except ValueError as err:
-            raise LLMError(f"cannot load {model_path} with llama.cpp ({err})") from None
-        self._lock = threading.Lock()  # a llama.cpp context serves one call at a time
+        # A context of its own, beside the chat model's, with the lock that guards it.
+        self._llama, self._lock = load_llama(model_path, CONTEXT_TOKENS, n_threads)
 
     def scores(self, question: str, passages: Sequence[str]) -> list[float]:
         """For each passage, the mean log-probability of the question's tokens after it."""
