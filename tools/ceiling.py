@@ -28,7 +28,8 @@ SETS = (*TUNING_SETS, *FROZEN, PROJECT_ROOT / "eval" / "heldout.jsonl")
 def ceiling(answerable: np.ndarray, right: np.ndarray) -> dict:
     """The share right with a perfect decision, and the answerable items' share answered right
     when answered. `answerable`: 1 per answerable item; `right`: whether answering it is right."""
-    answerable, right = answerable.astype(bool), right.astype(bool) & answerable.astype(bool)
+    answerable = answerable.astype(bool)
+    right = right.astype(bool) & answerable
     items, asked = len(answerable), int(answerable.sum())
     return {
         "items": items,

@@ -35,14 +35,14 @@ class QuestionLikelihood:
         asked = asked[: CONTEXT_TOKENS // 2]  # a long question still leaves room for a passage
         if not asked:
             return [0.0] * len(passages)
+        room = max(CONTEXT_TOKENS - len(asked), 1)  # tokens left for the passage
         out = []
         with self._lock:
             for passage in passages:
                 prefix = self._llama.tokenize(
                     PROMPT.format(passage=passage).encode(), add_bos=True, special=False
                 )
-                room = CONTEXT_TOKENS - len(asked)
-                out.append(self._score(prefix[: max(room, 1)], asked))
+                out.append(self._score(prefix[:room], asked))
         return out
 
     def _score(self, prefix: list[int], asked: list[int]) -> float:
@@ -66,15 +66,12 @@ class QuestionLikelihood:
         self._llama.n_tokens = 0  # nothing of an earlier call is reused
         self._llama._ctx.decode(self._llama._batch)
         rows = np.ctypeslib.as_array(
-            llama_cpp.llama_get_logits(self._llama._ctx.ctx), shape=(len(asked), self._n_vocab)
+            llama_cpp.llama_get_logits(self._llama._ctx.ctx),
+            shape=(len(asked), self._llama.n_vocab()),
         )
         top = rows.max(axis=1, keepdims=True)
         log_probs = rows - top - np.log(np.exp(rows - top).sum(axis=1, keepdims=True))
         return float(log_probs[np.arange(len(asked)), asked].mean())
-
-    @property
-    def _n_vocab(self) -> int:
-        return self._llama.n_vocab()
 
 
 def load_likelihood(n_threads: int = 0) -> QuestionLikelihood | None:
